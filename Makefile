@@ -1,0 +1,34 @@
+# The two commands of the README. Each creates or refreshes the virtual environment first.
+#   make demo   run the whole watch on the bundled offline sample (into ./vigie-data)
+#   make test   run the test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test venv lint bench clean
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --constraint constraints.txt --editable ".[dev]"
+	touch $@
+
+venv: $(BIN)/.installed
+
+demo: venv
+	$(BIN)/vigie run --demo
+
+test: venv
+	$(BIN)/pytest
+
+lint: venv
+	$(BIN)/ruff check .
+
+bench: venv
+	$(BIN)/python bench/refine.py --items 100000
+	$(BIN)/python bench/load.py --items 100000
+	$(BIN)/python bench/feeds.py --items 100000
+	$(BIN)/python bench/collect.py
+
+clean:
+	rm -rf $(VENV) vigie-data .pytest_cache

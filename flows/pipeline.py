@@ -1,0 +1,139 @@
+"""The pipeline, as a story: collect every source, refine what came in, load it in one transaction,
+record each source's health, publish the snapshot, the digest newsletter and the feed."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import flow
+
+from flows import health
+from flows.summary import RunSummary, SourceSummary
+from flows.tasks import (
+    collect_source,
+    dedupe_run,
+    load_run,
+    mark_loaded,
+    pending_batches,
+    publish_outputs,
+    record_health,
+    refine_source,
+)
+from vigie import registry
+from vigie.paths import raw_dir
+
+
+def new_run_id(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+
+
+@flow(name="vigie-run", validate_parameters=False, log_prints=False, persist_result=False)
+async def vigie_run(home: str, registry_file: str | None = None, only: list[str] | None = None,
+                    demo_url: str | None = None) -> RunSummary:
+    started = time.perf_counter()
+    home_path = Path(home)
+    now = datetime.now(UTC)
+    run_id = new_run_id(now)
+    run_dir = raw_dir(run_id, home_path)
+    subs = {"demo": demo_url} if demo_url else {}
+    reg = registry.load(Path(registry_file) if registry_file else None, substitutions=subs)
+    sources = reg.select(only)
+    summary = RunSummary(run_id=run_id)
+    history, since = _read_history(home_path)
+
+    # 1. Collect: every source at once; a failing source is reported and never stops the others.
+    collected = await asyncio.gather(*(
+        collect_source(source, home_path, run_dir, reg.settings, since.get(source.name))
+        for source in sources
+    ))
+
+    # 2. Refine: per source, this run's raw records plus those a killed run left behind.
+    leftovers = pending_batches(run_dir.parent, run_id)
+    summary.pending_batches = len(leftovers)
+    known = _cluster_candidates(home_path)
+    items: list[dict] = []
+    quarantined: list[dict] = []
+    per_source: dict[str, SourceSummary] = {}
+    for source, result in zip(sources, collected, strict=True):
+        paths = [d / f"{source.name}.jsonl" for d in [*leftovers, run_dir] if (d / f"{source.name}.jsonl").exists()]
+        refined = refine_source(paths, now, known) if paths else None
+        row = SourceSummary(name=source.name, records=result.records, errors=list(result.errors),
+                            seconds=result.seconds, bytes=result.bytes, not_modified=result.not_modified)
+        if refined is not None:
+            items.extend(refined.items)
+            quarantined.extend(refined.quarantined)
+            row.valid = len(refined.items)
+            row.quarantined = len(refined.quarantined)
+        per_source[source.name] = row
+        summary.sources.append(row)
+
+    # 3. Deduplicate across sources, languages and runs.
+    summary.clusters_merged = dedupe_run(items, known)
+
+    # 4. Load everything of this run in one transaction, then record each source's health.
+    loaded = load_run(home_path, items, quarantined, [], run_id, now)
+    for name, n in Counter(i.split(":", 1)[0] for i in loaded.new_ids).items():
+        per_source[name].new = n
+    for name, n in Counter(i.split(":", 1)[0] for i in loaded.updated_ids).items():
+        per_source[name].updated = n
+    finished = datetime.now(UTC).isoformat()
+    rows = []
+    for row in summary.sources:
+        row.status, row.flag = health.assess(row.records, row.valid, len(row.errors),
+                                             history.get(row.name, health.History()))
+        rows.append(_ledger_row(run_id, now, finished, row))
+    checks = record_health(home_path, rows)
+    summary.problems += [f"check failed: {c}" for c in checks if not getattr(c, "passed", True)]
+    mark_loaded([*leftovers, run_dir])
+
+    # 5. Publish: the read-only snapshot, then the digest newsletter and the Atom feed built from it.
+    summary.outputs, problems = publish_outputs(home_path, now)
+    summary.problems += problems
+    summary.items_total = loaded.total if hasattr(loaded, "total") else 0
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _ledger_row(run_id: str, started: datetime, finished: str, row: SourceSummary) -> dict[str, Any]:
+    return {
+        "run_id": run_id, "source": row.name, "started_at": started.isoformat(), "finished_at": finished,
+        "status": row.status, "items": row.records, "valid": row.valid, "new": row.new,
+        "updated": row.updated, "quarantined": row.quarantined, "errors": len(row.errors),
+        "bytes": row.bytes, "message": "; ".join([*row.errors[:3], row.flag]).strip("; ")[:1000],
+    }
+
+
+def _read_history(home: Path) -> tuple[dict[str, health.History], dict[str, str]]:
+    """Per source: recent health (from the published ledger) and the newest publication date stored, for
+    incremental collection. Empty on a first run."""
+    from warehouse import snapshot
+
+    try:
+        con = snapshot.connect(home)
+    except Exception:  # noqa: BLE001 - no snapshot yet: a first run has no history
+        return {}, {}
+    try:
+        hist = {}
+        for name, failures, avg, last_ok in con.execute(health.history_sql()).fetchall():
+            hist[name] = health.History(int(failures or 0), float(avg) if avg else None,
+                                        str(last_ok) if last_ok else None)
+        since = {name: str(ts) for name, ts in con.execute(
+            "SELECT source, max(published_at) FROM opportunities GROUP BY source").fetchall() if ts}
+        return hist, since
+    finally:
+        con.close()
+
+
+def _cluster_candidates(home: Path) -> list[tuple]:
+    from warehouse.store import Warehouse
+
+    try:
+        return list(Warehouse(home).cluster_candidates())
+    except Exception:  # noqa: BLE001 - first run: nothing stored yet
+        return []

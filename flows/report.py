@@ -1,0 +1,83 @@
+"""What people see at the end of a run and in `vigie sources`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from flows.summary import RunSummary
+from vigie import registry
+
+STATUS_STYLE = {"ok": "green", "degraded": "yellow", "empty": "yellow", "failed": "red", "broken": "bold red"}
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024:
+            return f"{n:.0f} {unit}"
+        n /= 1024
+    return f"{n:.1f} TB"
+
+
+def print_summary(console: Console, summary: RunSummary, wall: float) -> None:
+    table = Table(title=f"Run {summary.run_id}", title_justify="left")
+    for col, justify in (("source", "left"), ("status", "left"), ("items", "right"), ("valid", "right"),
+                         ("new", "right"), ("updated", "right"), ("quarantined", "right"), ("errors", "right"),
+                         ("time", "right"), ("downloaded", "right")):
+        table.add_column(col, justify=justify)
+    for s in summary.sources:
+        style = STATUS_STYLE.get(s.status, "")
+        table.add_row(s.name, f"[{style}]{s.status}[/]" if style else s.status, str(s.records), str(s.valid),
+                      str(s.new), str(s.updated), str(s.quarantined), str(len(s.errors)), f"{s.seconds:.1f} s",
+                      _size(s.bytes) + (f" ({s.not_modified}×304)" if s.not_modified else ""))
+    console.print(table)
+    for s in summary.sources:
+        for message in s.errors[:5]:
+            console.print(f"  [red]{s.name}[/]: {message}", highlight=False)
+        if len(s.errors) > 5:
+            console.print(f"  [red]{s.name}[/]: … and {len(s.errors) - 5} more errors", highlight=False)
+        if s.flag and s.status != "ok":
+            console.print(f"  [yellow]{s.name}[/]: {s.flag}", highlight=False)
+    if summary.pending_batches:
+        console.print(f"Recovered {summary.pending_batches} unfinished earlier run(s): their raw records were loaded.")
+    console.print(f"{sum(s.valid for s in summary.sources)} items refined, {summary.new} new, {summary.updated} updated, "
+                  f"{summary.clusters_merged} joined a duplicate cluster, {summary.items_total} in the warehouse. "
+                  f"Time: {wall:.1f} s.", highlight=False)
+    for key, value in summary.outputs.items():
+        console.print(f"  {key}: {value}", highlight=False)
+    for problem in summary.problems:
+        console.print(f"  [yellow]warning[/]: {problem}", highlight=False)
+
+
+def print_sources(registry_file: Path | None, home: Path) -> None:
+    reg = registry.load(registry_file, substitutions={"demo": "http://127.0.0.1"})
+    health = _health(home)
+    table = Table(title=f"Sources in {reg.path}", title_justify="left")
+    for col in ("source", "family", "kind", "state", "health", "last success", "failures in a row", "last yield"):
+        table.add_column(col)
+    for s in reg.sources:
+        h = health.get(s.name, {})
+        status = h.get("status") or "never run"
+        style = STATUS_STYLE.get(status, "")
+        table.add_row(s.name, s.family, s.kind or "-", s.state, f"[{style}]{status}[/]" if style else status,
+                      str(h.get("last_success") or "-"), str(h.get("consecutive_failures", 0)),
+                      str(h.get("last_yield", "-")))
+    Console().print(table)
+
+
+def _health(home: Path) -> dict[str, dict]:
+    from warehouse import snapshot
+
+    try:
+        con = snapshot.connect(home)
+    except Exception:  # noqa: BLE001 - nothing published yet
+        return {}
+    try:
+        cur = con.execute("SELECT * FROM source_health")
+        cols = [d[0] for d in cur.description]
+        rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    finally:
+        con.close()
+    return {r["source"]: r for r in rows}

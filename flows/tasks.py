@@ -1,0 +1,131 @@
+"""The pipeline's tasks: each is a whole stage for one source (or for the run), never one task per item.
+
+Tasks take and return plain data; the logic lives in spiders/, refine/, warehouse/ and newsletters/, so it is
+tested there without Prefect.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import task
+from prefect.cache_policies import NONE
+
+from spiders.crawl import CollectResult, collect
+from vigie.registry import Source
+
+LOADED_MARK = "LOADED"
+
+
+@task(name="collect", cache_policy=NONE, retries=0)
+async def collect_source(source: Source, home: Path, run_dir: Path, overrides: dict[str, Any],
+                         since: str | None) -> CollectResult:
+    return await collect(source, home=home, run_dir=run_dir, overrides=overrides, since=since)
+
+
+def read_raw(paths: list[Path]) -> tuple[list[dict], list[dict]]:
+    """Raw records from JSON Lines files; an unreadable line is quarantined, not dropped."""
+    records: list[dict] = []
+    bad: list[dict] = []
+    for path in paths:
+        with open(path, encoding="utf-8") as fh:
+            for n, line in enumerate(fh, start=1):
+                try:
+                    records.append(json.loads(line))
+                except ValueError:
+                    bad.append({"source": path.stem, "native_id": None, "record": {"line": line[:2000]},
+                                "reason": f"{path.name} line {n}: not valid JSON (truncated write?)"})
+    return records, bad
+
+
+@task(name="refine", cache_policy=NONE)
+def refine_source(paths: list[Path], now: datetime, known: list[tuple]) -> Any:
+    from refine.pipeline import refine
+
+    records, bad = read_raw(paths)
+    result = refine(records, now=now, known_clusters=known)
+    result.quarantined.extend(bad)
+    return result
+
+
+@task(name="dedupe", cache_policy=NONE)
+def dedupe_run(items: list[dict], known: list[tuple]) -> int:
+    """Clusters across all sources of the run and what is already stored; returns how many items joined
+    another item's cluster."""
+    from refine.dedupe import assign_clusters
+
+    assign_clusters(items, known)
+    return sum(1 for item in items if item.get("cluster_id") and item["cluster_id"] != item["id"])
+
+
+@task(name="load", cache_policy=NONE)
+def load_run(home: Path, items: list[dict], quarantined: list[dict], source_rows: list[dict], run_id: str,
+             now: datetime) -> Any:
+    from warehouse.store import Warehouse
+
+    warehouse = Warehouse(home)
+    result = warehouse.load(items, run_id, now)
+    if quarantined:
+        warehouse.quarantine(quarantined, run_id)
+    return result
+
+
+@task(name="record-health", cache_policy=NONE)
+def record_health(home: Path, rows: list[dict]) -> list[Any]:
+    from warehouse.store import Warehouse
+
+    warehouse = Warehouse(home)
+    warehouse.record_source_runs(rows)
+    return warehouse.run_checks()
+
+
+@task(name="publish", cache_policy=NONE)
+def publish_outputs(home: Path, now: datetime) -> tuple[dict[str, str], list[str]]:
+    """Snapshot first (what readers rely on), then the outputs rendered from it; a rendering failure is
+    reported and does not undo the snapshot."""
+    from warehouse.store import Warehouse
+
+    outputs = {"snapshot": str(Warehouse(home).publish())}
+    problems: list[str] = []
+    try:
+        from newsletters.cli_newsletter import make_issue
+
+        issue = make_issue("digest", "fr", None, home, False, [], now=now)
+        outputs["newsletter"] = str(issue.html_path)
+    except Exception as exc:  # noqa: BLE001 - reported in the run summary
+        problems.append(f"newsletter digest (fr) not rendered: {type(exc).__name__}: {exc}")
+    try:
+        from newsletters.feeds import feed_from_snapshot
+        from newsletters.filters import Filter
+        from warehouse.snapshot import connect
+
+        con = connect(home)
+        try:
+            body, _ = feed_from_snapshot(con, Filter(), "atom", now, "http://127.0.0.1:8000")
+        finally:
+            con.close()
+        feed_path = home / "feeds" / "all.atom"
+        feed_path.parent.mkdir(parents=True, exist_ok=True)
+        feed_path.write_bytes(body)
+        outputs["feed"] = str(feed_path)
+    except Exception as exc:  # noqa: BLE001 - reported in the run summary
+        problems.append(f"atom feed not rendered: {type(exc).__name__}: {exc}")
+    return outputs, problems
+
+
+def pending_batches(raw_root: Path, current: str) -> list[Path]:
+    """Raw record folders of earlier runs that never reached the warehouse (killed runs), oldest first."""
+    if not raw_root.exists():
+        return []
+    return sorted(p for p in raw_root.iterdir()
+                  if p.is_dir() and p.name != current and p.name != "bodies"
+                  and not (p / LOADED_MARK).exists() and any(p.glob("*.jsonl")))
+
+
+def mark_loaded(run_dirs: list[Path]) -> None:
+    for run_dir in run_dirs:
+        if run_dir.exists():
+            (run_dir / LOADED_MARK).write_text("loaded into the warehouse\n")

@@ -1,0 +1,107 @@
+"""Run the spiders of several sources in this process, concurrently, as many times as needed.
+
+Scrapy's reactorless mode (TWISTED_REACTOR_ENABLED = False) runs each crawl on the running asyncio loop, so
+a flow can collect every source in parallel and run again later in the same process; the Twisted reactor
+cannot restart (stack.md §3).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import AsyncCrawlerRunner
+from scrapy.settings import Settings
+
+from spiders.base import spider_for
+from vigie.registry import Source
+
+DEFAULT_SOURCE_TIMEOUT = 600  # seconds: a source that takes longer is stopped and reported
+
+
+@dataclass
+class CollectResult:
+    source: str
+    records: int = 0
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    responses: int = 0
+    bytes: int = 0  # response bodies actually received from the network
+    not_modified: int = 0  # 304 answers: unchanged since the last run
+    cache_hits: int = 0
+    records_path: str | None = None
+    finish_reason: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors) and self.records == 0
+
+
+class _QuietExperimental(logging.Filter):
+    """The aiohttp handler warns it is experimental on every crawl; we chose it knowingly (stack.md §3)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "is experimental" not in record.getMessage()
+
+
+def _quiet_logging() -> None:
+    logging.getLogger("scrapy.core.downloader.handlers._base_streaming").addFilter(_QuietExperimental())
+    import os
+
+    level = os.environ.get("VIGIE_SCRAPY_LOG_LEVEL", "CRITICAL")
+    for name in ("scrapy", "py.warnings", "asyncio"):
+        logging.getLogger(name).setLevel(level)
+
+
+def crawl_settings(home: Path, run_dir: Path, overrides: dict[str, Any] | None = None) -> Settings:
+    settings = Settings()
+    settings.setmodule("spiders.settings", priority="project")
+    settings.set("HTTPCACHE_DIR", str(home / "httpcache"), priority="project")
+    settings.set("VIGIE_RUN_DIR", str(run_dir), priority="project")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+async def collect(source: Source, *, home: Path, run_dir: Path, overrides: dict[str, Any] | None = None,
+                  since: str | None = None) -> CollectResult:
+    """Crawl one source into run_dir/<source>.jsonl; never raises for a source's own failure."""
+    _quiet_logging()
+    started = time.perf_counter()
+    result = CollectResult(source=source.name)
+    settings = crawl_settings(home, run_dir, overrides)
+    settings.set("CLOSESPIDER_TIMEOUT", source.timeout or DEFAULT_SOURCE_TIMEOUT, priority="cmdline")
+    runner = AsyncCrawlerRunner(settings)
+    try:
+        crawler = runner.create_crawler(spider_for(source))
+
+        def count(item: Any, **_: Any) -> None:
+            result.records += 1
+
+        crawler.signals.connect(count, signal=signals.item_scraped, weak=False)
+        await runner.crawl(crawler, since=since)
+    except Exception as exc:  # a broken source must never stop the others
+        result.errors.append(f"crawl failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+        result.seconds = time.perf_counter() - started
+        return result
+    stats = crawler.stats.get_stats()
+    spider = crawler.spider
+    result.errors.extend(getattr(spider, "errors", []))
+    result.finish_reason = str(stats.get("finish_reason", ""))
+    if result.finish_reason == "closespider_timeout":
+        result.errors.append(f"stopped after {source.timeout or DEFAULT_SOURCE_TIMEOUT} s (source timeout)")
+    for key, value in stats.items():
+        if key.startswith("spider_exceptions/"):
+            result.errors.append(f"{value} response(s) raised {key.split('/', 1)[1]} in the spider")
+    result.not_modified = int(stats.get("downloader/response_status_count/304", 0))
+    result.cache_hits = int(stats.get("httpcache/hit", 0)) + int(stats.get("httpcache/revalidate", 0))
+    result.responses = int(stats.get("downloader/response_count", 0))
+    result.bytes = int(stats.get("downloader/response_bytes", 0))
+    path = run_dir / f"{source.name}.jsonl"
+    result.records_path = str(path) if path.exists() else None
+    result.seconds = time.perf_counter() - started
+    return result

@@ -1,0 +1,129 @@
+"""The one item schema (SPEC §3), used by every stage: parsers fill a *raw record*, refine turns it into an *item*.
+
+Both are plain dicts (fast to build, to serialise to JSON Lines and to hand to Arrow). This module says which
+keys exist, what they hold, and checks them.
+
+Raw record (what a family parser yields; also what is kept in raw/<run>/<source>.jsonl):
+    source, family, kind, native_id, url, title, summary, language, texts, published_at, deadline_at,
+    starts_at, ends_at, timezone, organiser, organiser_type, location, postal_code, city, country, nuts,
+    cpv, status, notice_type, budget_amount, budget_currency, sectors, regions, scope, raw_ref
+  - texts: {lang: {"title": str, "summary": str}} for every language the source gives
+  - dates: ISO 8601 strings; "YYYY-MM-DD" for a date only; a naive "YYYY-MM-DDTHH:MM:SS" is local time in
+    `timezone` (default Europe/Brussels); an offset-aware string is kept as such
+  - summary may still hold markup or entities: cleaning is refine's job
+  - cpv may carry check digits ("45000000-7"); nuts are NUTS codes ("BE100"); status is the source's hint
+  - sectors/regions/scope are the source's defaults from the registry, refine adds its own tags
+Item (what refine yields, `vigie parse` prints and `opportunities` stores): ITEM_FIELDS below.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+KINDS = ("tender", "call", "event")
+STATUSES = ("forthcoming", "open", "closed", "cancelled", "awarded")
+SCOPES = ("local", "regional", "community", "federal", "european", "international")
+DEADLINE_PRECISIONS = ("datetime", "date")
+
+# field -> (python type(s), required)
+ITEM_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
+    "id": ((str,), True),
+    "kind": ((str,), True),
+    "source": ((str,), True),
+    "native_id": ((str,), True),
+    "url": ((str,), False),
+    "title": ((str,), True),
+    "summary": ((str,), False),
+    "language": ((str,), False),
+    "texts": ((dict,), True),
+    "published_at": ((str,), False),
+    "deadline_at": ((str,), False),
+    "deadline_precision": ((str,), False),
+    "starts_at": ((str,), False),
+    "ends_at": ((str,), False),
+    "organiser": ((str,), False),
+    "country": ((str,), False),
+    "regions": ((list,), True),
+    "scope": ((str,), False),
+    "location": ((str,), False),
+    "cpv": ((list,), True),
+    "sectors": ((list,), True),
+    "status": ((str,), False),
+    "budget_amount": ((float, int), False),
+    "budget_currency": ((str,), False),
+    "cluster_id": ((str,), False),
+    "flags": ((list,), True),
+}
+
+RAW_FIELDS = (
+    "source", "family", "kind", "native_id", "url", "title", "summary", "language", "texts",
+    "published_at", "deadline_at", "starts_at", "ends_at", "timezone", "organiser", "organiser_type",
+    "location", "postal_code", "city", "country", "nuts", "cpv", "status", "notice_type",
+    "budget_amount", "budget_currency", "sectors", "regions", "scope", "raw_ref",
+)
+
+_DATE_FIELDS = ("published_at", "deadline_at", "starts_at", "ends_at")
+_LANG = re.compile(r"^[a-z]{2}$")
+_CPV = re.compile(r"^\d{8}$")
+_REGION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+
+
+def new_raw(source: str, family: str, **fields: Any) -> dict[str, Any]:
+    """A raw record with every key present, so downstream code never needs `.get` defaults."""
+    record: dict[str, Any] = dict.fromkeys(RAW_FIELDS)
+    record.update(texts={}, nuts=[], cpv=[], sectors=[], regions=[])
+    record.update(source=source, family=family)
+    unknown = set(fields) - set(RAW_FIELDS)
+    if unknown:
+        raise KeyError(f"unknown raw record fields: {sorted(unknown)}")
+    record.update(fields)
+    return record
+
+
+def validate_item(item: dict[str, Any]) -> list[str]:
+    """Every reason this item breaks the schema; an empty list means it is valid."""
+    errors: list[str] = []
+    for name, (types, required) in ITEM_FIELDS.items():
+        value = item.get(name)
+        if value is None or value == "":
+            if required:
+                errors.append(f"{name} is missing")
+            continue
+        if not isinstance(value, types) or isinstance(value, bool):
+            errors.append(f"{name} should be {'/'.join(t.__name__ for t in types)}, got {type(value).__name__}")
+    if errors:
+        return errors
+    if item["kind"] not in KINDS:
+        errors.append(f"kind {item['kind']!r} is not one of {', '.join(KINDS)}")
+    if item.get("status") and item["status"] not in STATUSES:
+        errors.append(f"status {item['status']!r} is not one of {', '.join(STATUSES)}")
+    if item.get("scope") and item["scope"] not in SCOPES:
+        errors.append(f"scope {item['scope']!r} is not one of {', '.join(SCOPES)}")
+    if item.get("deadline_precision") and item["deadline_precision"] not in DEADLINE_PRECISIONS:
+        errors.append(f"deadline_precision {item['deadline_precision']!r} is not datetime/date")
+    if item.get("language") and not _LANG.match(item["language"]):
+        errors.append(f"language {item['language']!r} is not ISO 639-1")
+    if item.get("country") and not re.match(r"^[A-Z]{2}$", item["country"]):
+        errors.append(f"country {item['country']!r} is not ISO 3166-1 alpha-2")
+    if not item["id"].startswith(f"{item['source']}:"):
+        errors.append(f"id {item['id']!r} does not start with its source")
+    errors += [f"cpv {c!r} is not 8 digits" for c in item["cpv"] if not _CPV.match(str(c))]
+    errors += [f"region {r!r} is not ISO 3166-2" for r in item["regions"] if not _REGION.match(str(r))]
+    for name in _DATE_FIELDS:
+        value = item.get(name)
+        if value:
+            try:
+                parsed = datetime.fromisoformat(value)
+            except ValueError:
+                errors.append(f"{name} {value!r} is not ISO 8601")
+                continue
+            if parsed.tzinfo is None:
+                errors.append(f"{name} {value!r} has no UTC offset")
+    if item["kind"] == "event" and not item.get("starts_at"):
+        errors.append("an event needs starts_at")
+    for lang, text in item["texts"].items():
+        if not _LANG.match(lang) or not isinstance(text, dict):
+            errors.append(f"texts[{lang!r}] should be a language code mapping to {{title, summary}}")
+    return errors

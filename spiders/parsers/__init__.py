@@ -1,0 +1,71 @@
+"""Family parsers: bytes of one response or file -> raw records (see spiders.items).
+
+Parsers know formats, not sites: a spider downloads, a parser reads, refine cleans and tags. The same parsers
+serve the Scrapy spiders and `vigie parse FILE`.
+
+Each module in FAMILY_MODULES defines:
+    FAMILY: str                                   the registry family name
+    def sniff(head: bytes, filename: str) -> bool  cheap format detection on the first 4 KiB
+    def parse(body: bytes, *, source: str, url: str = "", options: Mapping | None = None) -> Iterator[dict]
+        yields spiders.items.new_raw(...) records; raises vigie.errors.ParseError with a one-line reason
+        when the input cannot be read at all (a single bad record inside a good file is yielded with what
+        could be read, and refine/validation quarantines it).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator, Mapping
+from types import ModuleType
+from typing import Any
+
+from vigie.errors import ParseError, UnknownFormatError
+
+# Order matters for detection: the most specific sniffers first.
+FAMILY_MODULES: dict[str, str] = {
+    "eforms": "spiders.parsers.ted_eforms",
+    "ted_r2": "spiders.parsers.ted_r2",
+    "ted": "spiders.parsers.ted_api",
+    "sedia": "spiders.parsers.sedia",
+    "bosa": "spiders.parsers.bosa",
+    "ocds": "spiders.parsers.ocds",
+    "ics": "spiders.parsers.ics",
+    "feed": "spiders.parsers.feed",
+    "jsonld": "spiders.parsers.schemaorg",
+    "html_list": "spiders.parsers.html_list",
+}
+
+
+def module(family: str) -> ModuleType:
+    if family not in FAMILY_MODULES:
+        raise ParseError(f"unknown family {family!r} (known: {', '.join(FAMILY_MODULES)})")
+    return importlib.import_module(FAMILY_MODULES[family])
+
+
+def available() -> dict[str, ModuleType]:
+    """The family modules that exist in this checkout (a family may still be under construction)."""
+    out = {}
+    for family, name in FAMILY_MODULES.items():
+        try:
+            out[family] = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return out
+
+
+def detect_family(body: bytes, filename: str = "") -> str:
+    head = body[:4096]
+    for family, mod in available().items():
+        if family == "html_list":
+            continue  # needs selectors from the registry; never guessed
+        if mod.sniff(head, filename):
+            return family
+    raise UnknownFormatError("format not recognised (expected TED XML/JSON, EU Funding & Tenders JSON, "
+                             "e-Procurement JSON, OCDS, RSS/Atom/JSON Feed, iCalendar or HTML with schema.org)")
+
+
+def parse(body: bytes, family: str | None = None, *, source: str, url: str = "",
+          options: Mapping[str, Any] | None = None) -> Iterator[dict]:
+    family = family or detect_family(body, url)
+    return module(family).parse(body, source=source, url=url, options=options or {})

@@ -1,0 +1,17 @@
+"""One Scrapy spider per registry source, generated from the registry (a source is configuration, not code).
+
+`scrapy list` shows them; `scrapy crawl NAME` runs one. VIGIE_SOURCES names another registry file, and
+VIGIE_DEMO_URL fills the {demo} placeholder of the demo registry.
+"""
+
+from __future__ import annotations
+
+import os
+
+from spiders.base import spider_for
+from vigie import registry as _registry
+
+_subs = {"demo": os.environ["VIGIE_DEMO_URL"]} if os.environ.get("VIGIE_DEMO_URL") else {}
+for _source in _registry.load(os.environ.get("VIGIE_SOURCES"), substitutions=_subs).sources:
+    _cls = spider_for(_source)
+    globals()[_cls.__name__] = _cls

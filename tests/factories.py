@@ -1,0 +1,43 @@
+"""Valid items for tests of the later stages (warehouse, feeds, newsletters), built like refine builds them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spiders.items import validate_item
+
+
+def make_item(n: int = 1, **overrides: Any) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": f"test-source:{n}",
+        "kind": "call",
+        "source": "test-source",
+        "native_id": str(n),
+        "url": f"https://example.org/calls/{n}",
+        "title": f"Appel à projets arts de la scène {n}",
+        "summary": "Soutien à la création pour les compagnies bruxelloises.",
+        "language": "fr",
+        "texts": {"fr": {"title": f"Appel à projets arts de la scène {n}",
+                         "summary": "Soutien à la création pour les compagnies bruxelloises."}},
+        "published_at": "2026-11-02T09:00:00+01:00",
+        "deadline_at": "2027-03-15T12:00:00+01:00",
+        "deadline_precision": "datetime",
+        "starts_at": None,
+        "ends_at": None,
+        "organiser": "Fédération Wallonie-Bruxelles",
+        "country": "BE",
+        "regions": ["BE-BRU"],
+        "scope": "community",
+        "location": None,
+        "cpv": [],
+        "sectors": ["performing-arts"],
+        "status": "open",
+        "budget_amount": None,
+        "budget_currency": None,
+        "cluster_id": f"test-source:{n}",
+        "flags": [],
+    }
+    item.update(overrides)
+    errors = validate_item(item)
+    assert not errors, errors
+    return item

@@ -1,0 +1,69 @@
+"""A small static web server on 127.0.0.1 for the demo sample and tests: it answers conditional requests
+(ETag / Last-Modified -> 304) like a well-behaved publisher, so the incremental path is exercised too."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+SITE = Path(__file__).resolve().parent / "site"
+
+
+class StaticHandler(SimpleHTTPRequestHandler):
+    """Static files with a strong ETag; counts body bytes sent so benchmarks can show what a rerun costs."""
+
+    bytes_sent = 0
+    requests = 0
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        type(self).requests += 1
+        path = Path(self.translate_path(self.path))
+        if path.is_file():
+            stat = path.stat()
+            etag = '"' + hashlib.sha1(f"{stat.st_mtime_ns}-{stat.st_size}".encode()).hexdigest()[:16] + '"'
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.end_headers()
+                return None
+            self._etag = etag
+        return super().send_head()
+
+    def end_headers(self) -> None:
+        etag = getattr(self, "_etag", None)
+        if etag:
+            self.send_header("ETag", etag)
+            self.send_header("Cache-Control", "no-cache")  # always revalidate: the demo shows 304s
+            self._etag = None
+        super().end_headers()
+
+    def copyfile(self, source, outputfile) -> None:  # type: ignore[no-untyped-def]
+        data = source.read()
+        type(self).bytes_sent += len(data)
+        outputfile.write(data)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        if os.environ.get("VIGIE_DEMO_LOG"):
+            super().log_message(format, *args)
+
+
+@contextmanager
+def serve(directory: Path = SITE, port: int = 0) -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 (a free port by default) for the duration of the block; yields the
+    base URL."""
+    handler = type("Handler", (StaticHandler,), {"bytes_sent": 0, "requests": 0})
+    server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(directory)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="vigie-demo-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
