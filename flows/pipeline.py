@@ -34,8 +34,9 @@ def new_run_id(now: datetime) -> str:
 
 
 @flow(name="vigie-run", validate_parameters=False, log_prints=False, persist_result=False)
-async def vigie_run(home: str, registry_file: str | None = None, only: list[str] | None = None,
-                    demo_url: str | None = None) -> RunSummary:
+async def vigie_run(
+    home: str, registry_file: str | None = None, only: list[str] | None = None, demo_url: str | None = None
+) -> RunSummary:
     started = time.perf_counter()
     home_path = Path(home)
     now = datetime.now(UTC)
@@ -48,10 +49,12 @@ async def vigie_run(home: str, registry_file: str | None = None, only: list[str]
     history, since = _read_history(home_path)
 
     # 1. Collect: every source at once; a failing source is reported and never stops the others.
-    collected = await asyncio.gather(*(
-        collect_source(source, home_path, run_dir, reg.settings, since.get(source.name))
-        for source in sources
-    ))
+    collected = await asyncio.gather(
+        *(
+            collect_source(source, home_path, run_dir, reg.settings, since.get(source.name))
+            for source in sources
+        )
+    )
 
     # 2. Refine: per source, this run's raw records plus those a killed run left behind.
     leftovers = pending_batches(run_dir.parent, run_id)
@@ -61,10 +64,18 @@ async def vigie_run(home: str, registry_file: str | None = None, only: list[str]
     quarantined: list[dict] = []
     per_source: dict[str, SourceSummary] = {}
     for source, result in zip(sources, collected, strict=True):
-        paths = [d / f"{source.name}.jsonl" for d in [*leftovers, run_dir] if (d / f"{source.name}.jsonl").exists()]
+        paths = [
+            d / f"{source.name}.jsonl" for d in [*leftovers, run_dir] if (d / f"{source.name}.jsonl").exists()
+        ]
         refined = refine_source(paths, now, known) if paths else None
-        row = SourceSummary(name=source.name, records=result.records, errors=list(result.errors),
-                            seconds=result.seconds, bytes=result.bytes, not_modified=result.not_modified)
+        row = SourceSummary(
+            name=source.name,
+            records=result.records,
+            errors=list(result.errors),
+            seconds=result.seconds,
+            bytes=result.bytes,
+            not_modified=result.not_modified,
+        )
         if refined is not None:
             items.extend(refined.items)
             quarantined.extend(refined.quarantined)
@@ -85,8 +96,9 @@ async def vigie_run(home: str, registry_file: str | None = None, only: list[str]
     finished = datetime.now(UTC).isoformat()
     rows = []
     for row in summary.sources:
-        row.status, row.flag = health.assess(row.records, row.valid, len(row.errors),
-                                             history.get(row.name, health.History()))
+        row.status, row.flag = health.assess(
+            row.records, row.valid, len(row.errors), history.get(row.name, health.History())
+        )
         rows.append(_ledger_row(run_id, now, finished, row))
     checks = record_health(home_path, rows)
     summary.problems += [f"check failed: {c}" for c in checks if not getattr(c, "passed", True)]
@@ -102,10 +114,19 @@ async def vigie_run(home: str, registry_file: str | None = None, only: list[str]
 
 def _ledger_row(run_id: str, started: datetime, finished: str, row: SourceSummary) -> dict[str, Any]:
     return {
-        "run_id": run_id, "source": row.name, "started_at": started.isoformat(), "finished_at": finished,
-        "status": row.status, "items": row.records, "valid": row.valid, "new": row.new,
-        "updated": row.updated, "quarantined": row.quarantined, "errors": len(row.errors),
-        "bytes": row.bytes, "message": "; ".join([*row.errors[:3], row.flag]).strip("; ")[:1000],
+        "run_id": run_id,
+        "source": row.name,
+        "started_at": started.isoformat(),
+        "finished_at": finished,
+        "status": row.status,
+        "items": row.records,
+        "valid": row.valid,
+        "new": row.new,
+        "updated": row.updated,
+        "quarantined": row.quarantined,
+        "errors": len(row.errors),
+        "bytes": row.bytes,
+        "message": "; ".join([*row.errors[:3], row.flag]).strip("; ")[:1000],
     }
 
 
@@ -121,10 +142,16 @@ def _read_history(home: Path) -> tuple[dict[str, health.History], dict[str, str]
     try:
         hist = {}
         for name, failures, avg, last_ok in con.execute(health.history_sql()).fetchall():
-            hist[name] = health.History(int(failures or 0), float(avg) if avg else None,
-                                        str(last_ok) if last_ok else None)
-        since = {name: str(ts) for name, ts in con.execute(
-            "SELECT source, max(published_at) FROM opportunities GROUP BY source").fetchall() if ts}
+            hist[name] = health.History(
+                int(failures or 0), float(avg) if avg else None, str(last_ok) if last_ok else None
+            )
+        since = {
+            name: str(ts)
+            for name, ts in con.execute(
+                "SELECT source, max(published_at) FROM opportunities GROUP BY source"
+            ).fetchall()
+            if ts
+        }
         return hist, since
     finally:
         con.close()

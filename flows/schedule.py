@@ -31,12 +31,23 @@ def _wait_healthy(api_url: str, seconds: float = 90) -> None:
 
 def start_server(home: Path, port: int) -> tuple[subprocess.Popen, str]:
     log = open(home / "logs" / "prefect-server.log", "ab")  # noqa: SIM115 - lives as long as the server
-    proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=os.environ.copy(),
+    )
     return proc, f"http://127.0.0.1:{port}/api"
 
 
-def serve_schedule(home: Path, cron: str, api_url: str | None, port: int) -> None:
+def serve_schedule(
+    home: Path,
+    cron: str,
+    api_url: str | None,
+    port: int,
+    registry_file: Path | None = None,
+    every: int | None = None,
+) -> None:
     (home / "logs").mkdir(parents=True, exist_ok=True)
     server = None
     if not api_url:
@@ -45,14 +56,22 @@ def serve_schedule(home: Path, cron: str, api_url: str | None, port: int) -> Non
     os.environ["PREFECT_API_URL"] = api_url
     try:
         _wait_healthy(api_url)
-        from prefect.schedules import Cron
+        from datetime import timedelta
+
+        from prefect.schedules import Cron, Interval
 
         from flows.pipeline import vigie_run
 
-        print(f"Serving deployment vigie-run/daily on cron '{cron}' (Europe/Brussels). Ctrl-C stops it.")
-        vigie_run.serve(name="daily", schedules=[Cron(cron, timezone="Europe/Brussels")],
-                        parameters={"home": str(home)},
-                        description="Vigie: collect, refine, load, publish")
+        schedule = Interval(timedelta(seconds=every)) if every else Cron(cron, timezone="Europe/Brussels")
+        when = f"every {every} s" if every else f"on cron '{cron}' (Europe/Brussels)"
+        print(f"Serving deployment vigie-run/scheduled {when}. Ctrl-C stops it.", flush=True)
+        params = {"home": str(home), "registry_file": str(registry_file) if registry_file else None}
+        vigie_run.serve(
+            name="scheduled",
+            schedules=[schedule],
+            parameters=params,
+            description="Vigie: collect, refine, load, publish",
+        )
     finally:
         if server is not None:
             server.terminate()

@@ -21,8 +21,9 @@ LOADED_MARK = "LOADED"
 
 
 @task(name="collect", cache_policy=NONE, retries=0)
-async def collect_source(source: Source, home: Path, run_dir: Path, overrides: dict[str, Any],
-                         since: str | None) -> CollectResult:
+async def collect_source(
+    source: Source, home: Path, run_dir: Path, overrides: dict[str, Any], since: str | None
+) -> CollectResult:
     return await collect(source, home=home, run_dir=run_dir, overrides=overrides, since=since)
 
 
@@ -36,8 +37,14 @@ def read_raw(paths: list[Path]) -> tuple[list[dict], list[dict]]:
                 try:
                     records.append(json.loads(line))
                 except ValueError:
-                    bad.append({"source": path.stem, "native_id": None, "record": {"line": line[:2000]},
-                                "reason": f"{path.name} line {n}: not valid JSON (truncated write?)"})
+                    bad.append(
+                        {
+                            "source": path.stem,
+                            "native_id": None,
+                            "record": {"line": line[:2000]},
+                            "reason": f"{path.name} line {n}: not valid JSON (truncated write?)",
+                        }
+                    )
     return records, bad
 
 
@@ -62,8 +69,14 @@ def dedupe_run(items: list[dict], known: list[tuple]) -> int:
 
 
 @task(name="load", cache_policy=NONE)
-def load_run(home: Path, items: list[dict], quarantined: list[dict], source_rows: list[dict], run_id: str,
-             now: datetime) -> Any:
+def load_run(
+    home: Path,
+    items: list[dict],
+    quarantined: list[dict],
+    source_rows: list[dict],
+    run_id: str,
+    now: datetime,
+) -> Any:
     from warehouse.store import Warehouse
 
     warehouse = Warehouse(home)
@@ -120,9 +133,15 @@ def pending_batches(raw_root: Path, current: str) -> list[Path]:
     """Raw record folders of earlier runs that never reached the warehouse (killed runs), oldest first."""
     if not raw_root.exists():
         return []
-    return sorted(p for p in raw_root.iterdir()
-                  if p.is_dir() and p.name != current and p.name != "bodies"
-                  and not (p / LOADED_MARK).exists() and any(p.glob("*.jsonl")))
+    return sorted(
+        p
+        for p in raw_root.iterdir()
+        if p.is_dir()
+        and p.name != current
+        and p.name != "bodies"
+        and not (p / LOADED_MARK).exists()
+        and any(p.glob("*.jsonl"))
+    )
 
 
 def mark_loaded(run_dirs: list[Path]) -> None:

@@ -21,9 +21,16 @@ from vigie.paths import CONFIG_DIR
 LANGS = ("fr", "nl", "en", "de")
 # Friendly names a member may type instead of ISO 3166-2 codes.
 REGION_ALIASES = {
-    "brussels": "BE-BRU", "bruxelles": "BE-BRU", "brussel": "BE-BRU",
-    "wallonia": "BE-WAL", "wallonie": "BE-WAL", "wallonie-bruxelles": "BE-WAL", "wallonie_bruxelles": "BE-WAL",
-    "flanders": "BE-VLG", "flandre": "BE-VLG", "vlaanderen": "BE-VLG",
+    "brussels": "BE-BRU",
+    "bruxelles": "BE-BRU",
+    "brussel": "BE-BRU",
+    "wallonia": "BE-WAL",
+    "wallonie": "BE-WAL",
+    "wallonie-bruxelles": "BE-WAL",
+    "wallonie_bruxelles": "BE-WAL",
+    "flanders": "BE-VLG",
+    "flandre": "BE-VLG",
+    "vlaanderen": "BE-VLG",
 }
 _REGION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
 MAX_Q = 200
@@ -72,19 +79,39 @@ class Filter:
         Keys: kind, sector, lang, region, scope, status, q, keywords, closing-within (or closing_within);
         plural spellings are accepted too. Raises FilterError naming the bad parameter.
         """
+
         def get(*names: str) -> Any:
             for n in names:
                 if n in params and params[n] not in (None, "", [], ()):
                     return params[n]
             return None
 
-        known = {"kind", "kinds", "sector", "sectors", "lang", "langs", "language", "region", "regions",
-                 "scope", "scopes", "status", "statuses", "q", "keywords", "closing-within", "closing_within",
-                 "format"}
+        known = {
+            "kind",
+            "kinds",
+            "sector",
+            "sectors",
+            "lang",
+            "langs",
+            "language",
+            "region",
+            "regions",
+            "scope",
+            "scopes",
+            "status",
+            "statuses",
+            "q",
+            "keywords",
+            "closing-within",
+            "closing_within",
+            "format",
+        }
         unknown = [k for k in params if k not in known]
         if unknown:
-            raise FilterError(f"{unknown[0]}: unknown parameter (expected: kind, sector, lang, region, scope, "
-                              "status, q, closing-within)")
+            raise FilterError(
+                f"{unknown[0]}: unknown parameter (expected: kind, sector, lang, region, scope, "
+                "status, q, closing-within)"
+            )
         regions = tuple(REGION_ALIASES.get(r.lower(), r.upper()) for r in _split(get("region", "regions")))
         for r in regions:
             if not _REGION.match(r):
@@ -122,7 +149,11 @@ class Filter:
             if values:
                 clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
                 params += values
-        for column, values in (("sectors", self.sectors), ("regions", self.regions), ("languages", self.langs)):
+        for column, values in (
+            ("sectors", self.sectors),
+            ("regions", self.regions),
+            ("languages", self.langs),
+        ):
             if values:
                 clauses.append(f"list_has_any({column}, ?::VARCHAR[])")
                 params.append(list(values))
@@ -141,9 +172,15 @@ class Filter:
     def to_params(self) -> dict[str, str]:
         """The query-string form of this filter (for feed URLs)."""
         out: dict[str, str] = {}
-        for key, values in (("kind", self.kinds), ("sector", self.sectors), ("lang", self.langs),
-                            ("region", self.regions), ("scope", self.scopes), ("status", self.statuses),
-                            ("keywords", self.keywords)):
+        for key, values in (
+            ("kind", self.kinds),
+            ("sector", self.sectors),
+            ("lang", self.langs),
+            ("region", self.regions),
+            ("scope", self.scopes),
+            ("status", self.statuses),
+            ("keywords", self.keywords),
+        ):
             if values:
                 out[key] = ",".join(values)
         if self.q:
@@ -162,16 +199,48 @@ def _fold(text: str) -> str:
 
 
 ITEM_COLUMNS = (
-    "id", "kind", "source", "native_id", "url", "title", "summary", "language", "texts", "published_at",
-    "deadline_at", "deadline_precision", "starts_at", "ends_at", "organiser", "country", "regions", "scope",
-    "location", "cpv", "sectors", "status", "budget_amount", "budget_currency", "cluster_id", "languages",
-    "first_seen_at", "last_seen_at", "updated_at",
+    "id",
+    "kind",
+    "source",
+    "native_id",
+    "url",
+    "title",
+    "summary",
+    "language",
+    "texts",
+    "published_at",
+    "deadline_at",
+    "deadline_precision",
+    "starts_at",
+    "ends_at",
+    "organiser",
+    "country",
+    "regions",
+    "scope",
+    "location",
+    "cpv",
+    "sectors",
+    "status",
+    "budget_amount",
+    "budget_currency",
+    "cluster_id",
+    "languages",
+    "first_seen_at",
+    "last_seen_at",
+    "updated_at",
 )
 
 
-def select_items(con: Any, flt: Filter, now: datetime, *, order: str = "coalesce(deadline_at, starts_at, "
-                 "published_at) NULLS LAST, id", limit: int | None = None,
-                 extra_where: str = "", extra_params: list[Any] | None = None) -> list[dict[str, Any]]:
+def select_items(
+    con: Any,
+    flt: Filter,
+    now: datetime,
+    *,
+    order: str = "coalesce(deadline_at, starts_at, published_at) NULLS LAST, id",
+    limit: int | None = None,
+    extra_where: str = "",
+    extra_params: list[Any] | None = None,
+) -> list[dict[str, Any]]:
     """Items of `opportunities` matching `flt`, as dicts (texts decoded, timestamps tz-aware).
 
     `order` and `extra_where` are SQL written by Vigie's own code, never by a client.

@@ -35,9 +35,11 @@ class VigieSpider(scrapy.Spider):
     def update_settings(cls, settings: Any) -> None:
         super().update_settings(settings)
         src = cls.source
-        for key, value in (("DOWNLOAD_DELAY", src.download_delay),
-                           ("CONCURRENT_REQUESTS_PER_DOMAIN", src.concurrency),
-                           ("DOWNLOAD_TIMEOUT", src.timeout)):
+        for key, value in (
+            ("DOWNLOAD_DELAY", src.download_delay),
+            ("CONCURRENT_REQUESTS_PER_DOMAIN", src.concurrency),
+            ("DOWNLOAD_TIMEOUT", src.timeout),
+        ):
             if value is not None:
                 settings.set(key, value, priority="spider")
 
@@ -63,8 +65,15 @@ class VigieSpider(scrapy.Spider):
         """Raw records of one response; a response that cannot be read is reported, never fatal."""
         self.pages += 1
         try:
-            found = list(parsers.parse(response.body, family or self.source.family, source=self.name,
-                                       url=response.url, options=self.source.parser_options()))
+            found = list(
+                parsers.parse(
+                    response.body,
+                    family or self.source.family,
+                    source=self.name,
+                    url=response.url,
+                    options=self.source.parser_options(),
+                )
+            )
         except ParseError as exc:
             self.fail(f"{response.url}: {exc}")
             return
@@ -128,11 +137,19 @@ class TedApiSpider(VigieSpider):
     def _post(self, token: str | None) -> Request:
         from spiders.parsers import ted_api
 
-        body = ted_api.build_search_request(self._query(), self.source.options.get("fields") or ted_api.DEFAULT_FIELDS,
-                                            token, int(self.source.options.get("limit", 100)))
-        return self.request(self.source.urls[0], method="POST", body=json.dumps(body),
-                            headers={"Content-Type": "application/json", "Accept": "application/json"},
-                            dont_filter=True)
+        body = ted_api.build_search_request(
+            self._query(),
+            self.source.options.get("fields") or ted_api.DEFAULT_FIELDS,
+            token,
+            int(self.source.options.get("limit", 100)),
+        )
+        return self.request(
+            self.source.urls[0],
+            method="POST",
+            body=json.dumps(body),
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+            dont_filter=True,
+        )
 
     def start_requests_for_source(self) -> Iterator[Request]:
         yield self._post(None)
@@ -152,11 +169,18 @@ class SediaSpider(VigieSpider):
         from spiders.parsers import sedia
 
         opts = self.source.options
-        url, fields = sedia.build_search_request(opts.get("text", "***"), opts.get("query"), page,
-                                                 int(opts.get("page_size", 50)))
+        url, fields = sedia.build_search_request(
+            opts.get("text", "***"), opts.get("query"), page, int(opts.get("page_size", 50))
+        )
         body, content_type = multipart(fields)
-        return self.request(url, method="POST", body=body, headers={"Content-Type": content_type},
-                            cb_kwargs={"page": page}, dont_filter=True)
+        return self.request(
+            url,
+            method="POST",
+            body=body,
+            headers={"Content-Type": content_type},
+            cb_kwargs={"page": page},
+            dont_filter=True,
+        )
 
     def start_requests_for_source(self) -> Iterator[Request]:
         yield self._post(1)
@@ -186,8 +210,9 @@ class BosaSpider(VigieSpider):
         except MissingCredentialsError as exc:
             self.fail(str(exc))
             return
-        yield self.request(url, method="POST", headers=headers, body=body, callback=self.got_token,
-                           dont_filter=True)
+        yield self.request(
+            url, method="POST", headers=headers, body=body, callback=self.got_token, dont_filter=True
+        )
 
     def got_token(self, response: Response) -> Iterator[Request]:
         try:
@@ -202,8 +227,11 @@ class BosaSpider(VigieSpider):
         size = int(self.source.options.get("page_size", 50))
         sep = "&" if "?" in self.source.urls[0] else "?"
         url = f"{self.source.urls[0]}{sep}page={page}&pageSize={size}"
-        return self.request(url, headers={"Authorization": f"Bearer {self.token}", "Accept": "application/json"},
-                            cb_kwargs={"page": page})
+        return self.request(
+            url,
+            headers={"Authorization": f"Bearer {self.token}", "Accept": "application/json"},
+            cb_kwargs={"page": page},
+        )
 
     def parse(self, response: Response, page: int = 1, **kwargs: Any) -> Iterator[Any]:
         found = list(self.records(response))
@@ -223,8 +251,11 @@ class HtmlListSpider(VigieSpider):
         if opts.get("detail"):
             self.pages += 1
             try:
-                base = {r["url"]: r for r in html_list.parse(response.body, source=self.name,
-                                                             url=response.url, options=opts) if r.get("url")}
+                base = {
+                    r["url"]: r
+                    for r in html_list.parse(response.body, source=self.name, url=response.url, options=opts)
+                    if r.get("url")
+                }
                 links = html_list.item_links(response.body, response.url, opts)
             except ParseError as exc:
                 self.fail(f"{response.url}: {exc}")
@@ -249,8 +280,15 @@ class HtmlListSpider(VigieSpider):
 
 
 FAMILY_SPIDERS: dict[str, type[VigieSpider]] = {
-    "ted": TedApiSpider, "sedia": SediaSpider, "bosa": BosaSpider, "html_list": HtmlListSpider,
-    "eforms": FileSpider, "ted_r2": FileSpider, "ocds": FileSpider, "feed": FileSpider, "ics": FileSpider,
+    "ted": TedApiSpider,
+    "sedia": SediaSpider,
+    "bosa": BosaSpider,
+    "html_list": HtmlListSpider,
+    "eforms": FileSpider,
+    "ted_r2": FileSpider,
+    "ocds": FileSpider,
+    "feed": FileSpider,
+    "ics": FileSpider,
     "jsonld": FileSpider,
 }
 
@@ -259,9 +297,17 @@ def spider_for(source: Source) -> type[VigieSpider]:
     """The spider class of a registry source: its family's base class with the source as attributes."""
     base = FAMILY_SPIDERS[source.family]
     allowed = sorted({u.split("/")[2] for u in source.urls if "://" in u})
-    return type(f"{base.__name__}_{source.name.replace('-', '_')}", (base,),
-                {"name": source.name, "source": source, "allowed_domains": [], "_hosts": allowed,
-                 "__module__": __name__})
+    return type(
+        f"{base.__name__}_{source.name.replace('-', '_')}",
+        (base,),
+        {
+            "name": source.name,
+            "source": source,
+            "allowed_domains": [],
+            "_hosts": allowed,
+            "__module__": __name__,
+        },
+    )
 
 
 def multipart(fields: dict[str, Any]) -> tuple[bytes, str]:
@@ -273,7 +319,9 @@ def multipart(fields: dict[str, Any]) -> tuple[bytes, str]:
             payload, ctype = json.dumps(value), "application/json"
         else:
             payload, ctype = str(value), "text/plain"
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="blob"\r\n'
-                     f"Content-Type: {ctype}\r\n\r\n{payload}\r\n")
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="blob"\r\n'
+            f"Content-Type: {ctype}\r\n\r\n{payload}\r\n"
+        )
     parts.append(f"--{boundary}--\r\n")
     return "".join(parts).encode("utf-8"), f"multipart/form-data; boundary={boundary}"

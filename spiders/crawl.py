@@ -67,8 +67,14 @@ def crawl_settings(home: Path, run_dir: Path, overrides: dict[str, Any] | None =
     return settings
 
 
-async def collect(source: Source, *, home: Path, run_dir: Path, overrides: dict[str, Any] | None = None,
-                  since: str | None = None) -> CollectResult:
+async def collect(
+    source: Source,
+    *,
+    home: Path,
+    run_dir: Path,
+    overrides: dict[str, Any] | None = None,
+    since: str | None = None,
+) -> CollectResult:
     """Crawl one source into run_dir/<source>.jsonl; never raises for a source's own failure."""
     _quiet_logging()
     started = time.perf_counter()
@@ -85,7 +91,9 @@ async def collect(source: Source, *, home: Path, run_dir: Path, overrides: dict[
         crawler.signals.connect(count, signal=signals.item_scraped, weak=False)
         await runner.crawl(crawler, since=since)
     except Exception as exc:  # a broken source must never stop the others
-        result.errors.append(f"crawl failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+        result.errors.append(
+            f"crawl failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        )
         result.seconds = time.perf_counter() - started
         return result
     stats = crawler.stats.get_stats()
@@ -97,10 +105,11 @@ async def collect(source: Source, *, home: Path, run_dir: Path, overrides: dict[
     for key, value in stats.items():
         if key.startswith("spider_exceptions/"):
             result.errors.append(f"{value} response(s) raised {key.split('/', 1)[1]} in the spider")
-    result.not_modified = int(stats.get("downloader/response_status_count/304", 0))
-    result.cache_hits = int(stats.get("httpcache/hit", 0)) + int(stats.get("httpcache/revalidate", 0))
+    # The cache middleware turns a 304 back into the cached 200 before the downloader stats see it.
+    result.not_modified = int(stats.get("httpcache/revalidate", 0))
+    result.cache_hits = int(stats.get("httpcache/hit", 0)) + result.not_modified
     result.responses = int(stats.get("downloader/response_count", 0))
-    result.bytes = int(stats.get("downloader/response_bytes", 0))
+    result.bytes = int(stats.get("vigie/body_bytes", 0))
     path = run_dir / f"{source.name}.jsonl"
     result.records_path = str(path) if path.exists() else None
     result.seconds = time.perf_counter() - started

@@ -32,6 +32,9 @@ class RawResponseStore:
         if request.url.endswith("/robots.txt"):
             return
         body = response.body
+        if "cached" not in response.flags:
+            # Scrapy's downloader/response_bytes counts headers and robots.txt too; users ask "what did we download".
+            self.crawler.stats.inc_value("vigie/body_bytes", len(body))
         digest = hashlib.sha256(body).hexdigest()
         bodies = run_dir.parent / "bodies"
         bodies.mkdir(parents=True, exist_ok=True)
@@ -41,7 +44,10 @@ class RawResponseStore:
             tmp.write_bytes(gzip.compress(body, compresslevel=5))
             tmp.replace(target)
         entry = {
-            "url": response.url, "status": response.status, "sha256": digest, "bytes": len(body),
+            "url": response.url,
+            "status": response.status,
+            "sha256": digest,
+            "bytes": len(body),
             "cached": "cached" in response.flags,
             "etag": response.headers.get(b"ETag", b"").decode("latin-1") or None,
             "last_modified": response.headers.get(b"Last-Modified", b"").decode("latin-1") or None,

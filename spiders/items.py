@@ -58,10 +58,36 @@ ITEM_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
 }
 
 RAW_FIELDS = (
-    "source", "family", "kind", "native_id", "url", "title", "summary", "language", "texts",
-    "published_at", "deadline_at", "starts_at", "ends_at", "timezone", "organiser", "organiser_type",
-    "location", "postal_code", "city", "country", "nuts", "cpv", "status", "notice_type",
-    "budget_amount", "budget_currency", "sectors", "regions", "scope", "raw_ref",
+    "source",
+    "family",
+    "kind",
+    "native_id",
+    "url",
+    "title",
+    "summary",
+    "language",
+    "texts",
+    "published_at",
+    "deadline_at",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "organiser",
+    "organiser_type",
+    "location",
+    "postal_code",
+    "city",
+    "country",
+    "nuts",
+    "cpv",
+    "status",
+    "notice_type",
+    "budget_amount",
+    "budget_currency",
+    "sectors",
+    "regions",
+    "scope",
+    "raw_ref",
 )
 
 _DATE_FIELDS = ("published_at", "deadline_at", "starts_at", "ends_at")
@@ -92,7 +118,9 @@ def validate_item(item: dict[str, Any]) -> list[str]:
                 errors.append(f"{name} is missing")
             continue
         if not isinstance(value, types) or isinstance(value, bool):
-            errors.append(f"{name} should be {'/'.join(t.__name__ for t in types)}, got {type(value).__name__}")
+            errors.append(
+                f"{name} should be {'/'.join(t.__name__ for t in types)}, got {type(value).__name__}"
+            )
     if errors:
         return errors
     if item["kind"] not in KINDS:

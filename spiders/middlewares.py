@@ -43,8 +43,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
                 return min(told, self.retry_after_max)
         return self.backoff_base * 2 ** request.meta.get("retry_times", 0)
 
-    async def process_response(self, request: Request, response: Response, spider: Any = None
-                               ) -> Request | Response:
+    async def process_response(
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
         if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
             return response
         retry = self._retry(request, response_status_message(response.status))
@@ -53,8 +54,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         await asyncio.sleep(self._delay(request, response))
         return retry
 
-    async def process_exception(self, request: Request, exception: Exception, spider: Any = None
-                                ) -> Request | Response | None:
+    async def process_exception(
+        self, request: Request, exception: Exception, spider: Any = None
+    ) -> Request | Response | None:
         if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions_to_retry):
             return None
         retry = self._retry(request, exception)

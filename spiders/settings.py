@@ -29,7 +29,7 @@ TELNETCONSOLE_ENABLED = False
 # Conditional requests: RFC 2616 policy revalidates stale entries with If-None-Match / If-Modified-Since,
 # so an unchanged source answers 304 and its body is not downloaded again.
 HTTPCACHE_ENABLED = True
-HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_POLICY = "spiders.cache.RevalidatingPolicy"
 HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
 HTTPCACHE_GZIP = True
 HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 408, 429]

@@ -14,4 +14,6 @@ from vigie import registry as _registry
 _subs = {"demo": os.environ["VIGIE_DEMO_URL"]} if os.environ.get("VIGIE_DEMO_URL") else {}
 for _source in _registry.load(os.environ.get("VIGIE_SOURCES"), substitutions=_subs).sources:
     _cls = spider_for(_source)
+    _cls.__module__ = __name__  # Scrapy's loader lists only classes defined in SPIDER_MODULES
     globals()[_cls.__name__] = _cls
+del _cls, _source  # otherwise the loader also finds the last class under this name, as a duplicate

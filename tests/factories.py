@@ -17,8 +17,12 @@ def make_item(n: int = 1, **overrides: Any) -> dict[str, Any]:
         "title": f"Appel à projets arts de la scène {n}",
         "summary": "Soutien à la création pour les compagnies bruxelloises.",
         "language": "fr",
-        "texts": {"fr": {"title": f"Appel à projets arts de la scène {n}",
-                         "summary": "Soutien à la création pour les compagnies bruxelloises."}},
+        "texts": {
+            "fr": {
+                "title": f"Appel à projets arts de la scène {n}",
+                "summary": "Soutien à la création pour les compagnies bruxelloises.",
+            }
+        },
         "published_at": "2026-11-02T09:00:00+01:00",
         "deadline_at": "2027-03-15T12:00:00+01:00",
         "deadline_precision": "datetime",

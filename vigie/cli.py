@@ -16,8 +16,12 @@ import typer
 from vigie import paths
 from vigie.errors import VigieError
 
-app = typer.Typer(help="Vigie: a watch on public tenders, calls for projects and networking events.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Vigie: a watch on public tenders, calls for projects and networking events.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 sources_app = typer.Typer(help="The source registry and each source's health.", invoke_without_command=True)
 app.add_typer(sources_app, name="sources")
 
@@ -31,18 +35,23 @@ def fail(message: str, code: int = 2) -> None:
 
 @app.command()
 def run(
-    demo: Annotated[bool, typer.Option("--demo", help="Use the bundled offline sample, served on 127.0.0.1.")] = False,
-    sources: Annotated[Path | None, typer.Option("--sources", help="Registry file (default: config/sources.toml).")] = None,
-    only: Annotated[list[str] | None, typer.Option("--only", help="Run only this source (repeatable).")] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Use the bundled offline sample, served on 127.0.0.1.")
+    ] = False,
+    sources: Annotated[
+        Path | None, typer.Option("--sources", help="Registry file (default: config/sources.toml).")
+    ] = None,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Run only this source (repeatable).")
+    ] = None,
 ) -> None:
     """Run the whole pipeline once: collect, refine, load, publish; then print a summary per source."""
-    from rich.console import Console
-
     home = paths.home()
     from flows import prefect_env
+    from flows.report import wide_console
 
     prefect_env.configure(home)
-    console = Console(stderr=False)
+    console = wide_console()
     started = time.perf_counter()
     try:
         from flows.pipeline import vigie_run
@@ -69,8 +78,14 @@ def run(
 def _run_flow(flow, home, registry_file, only, demo_url):  # type: ignore[no-untyped-def]
     import asyncio
 
-    return asyncio.run(flow(home=str(home), registry_file=str(registry_file) if registry_file else None,
-                            only=list(only) if only else None, demo_url=demo_url))
+    return asyncio.run(
+        flow(
+            home=str(home),
+            registry_file=str(registry_file) if registry_file else None,
+            only=list(only) if only else None,
+            demo_url=demo_url,
+        )
+    )
 
 
 def _save_traceback(home: Path) -> Path:
@@ -85,8 +100,12 @@ def _save_traceback(home: Path) -> Path:
 @app.command()
 def parse(
     file: Annotated[Path, typer.Argument(help="A local file in any supported format.")],
-    kind: Annotated[str | None, typer.Option("--kind", help="tender, call or event (for formats that do not say).")] = None,
-    source: Annotated[str | None, typer.Option("--source", help="Source name used in ids (default: the file name).")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="tender, call or event (for formats that do not say).")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Source name used in ids (default: the file name).")
+    ] = None,
     family: Annotated[str | None, typer.Option("--family", help="Skip detection: the format family.")] = None,
 ) -> None:
     """Read one file, detect its format, refine it and print one JSON object per item. Stores nothing."""
@@ -127,7 +146,9 @@ def query(
 @app.command()
 def export(
     out: Annotated[Path | None, typer.Option("--out", help="Folder (default: $VIGIE_HOME/export).")] = None,
-    format: Annotated[list[str] | None, typer.Option("--format", help="parquet and/or csv (repeatable).")] = None,  # noqa: A002
+    format: Annotated[
+        list[str] | None, typer.Option("--format", help="parquet and/or csv (repeatable).")
+    ] = None,  # noqa: A002
 ) -> None:
     """Export the main tables as Parquet and CSV for spreadsheets and other tools."""
     from warehouse.export import export as do_export
@@ -142,15 +163,28 @@ def export(
 
 @app.command()
 def feed(
-    kind: Annotated[list[str] | None, typer.Option("--kind", help="tender, call, event (repeatable).")] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", help="tender, call, event (repeatable).")
+    ] = None,
     sector: Annotated[list[str] | None, typer.Option("--sector", help="Sector id (repeatable).")] = None,
     lang: Annotated[list[str] | None, typer.Option("--lang", help="fr, nl, en, de (repeatable).")] = None,
-    region: Annotated[list[str] | None, typer.Option("--region", help="BE-BRU, BE-WAL, BE-VLG… (repeatable).")] = None,
-    scope: Annotated[list[str] | None, typer.Option("--scope", help="local, regional, community, federal, european, international.")] = None,
-    q: Annotated[str | None, typer.Option("--q", help="Free text, accent-insensitive, in every language.")] = None,
-    closing_within: Annotated[int | None, typer.Option("--closing-within", help="Deadline within N days.")] = None,
+    region: Annotated[
+        list[str] | None, typer.Option("--region", help="BE-BRU, BE-WAL, BE-VLG… (repeatable).")
+    ] = None,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option("--scope", help="local, regional, community, federal, european, international."),
+    ] = None,
+    q: Annotated[
+        str | None, typer.Option("--q", help="Free text, accent-insensitive, in every language.")
+    ] = None,
+    closing_within: Annotated[
+        int | None, typer.Option("--closing-within", help="Deadline within N days.")
+    ] = None,
     format: Annotated[str, typer.Option("--format", help="atom, rss, ics or json.")] = "atom",  # noqa: A002
-    base_url: Annotated[str, typer.Option("--base-url", help="Public address of `vigie serve`, for self links.")] = "http://127.0.0.1:8000",
+    base_url: Annotated[
+        str, typer.Option("--base-url", help="Public address of `vigie serve`, for self links.")
+    ] = "http://127.0.0.1:8000",
 ) -> None:
     """Print a filtered feed (Atom, RSS, iCalendar or JSON Feed) of the published warehouse."""
     from newsletters.feeds import feed_from_snapshot
@@ -158,8 +192,17 @@ def feed(
     from warehouse.snapshot import connect
 
     try:
-        flt = Filter.from_params({"kind": kind, "sector": sector, "lang": lang, "region": region,
-                                  "scope": scope, "q": q, "closing-within": closing_within})
+        flt = Filter.from_params(
+            {
+                "kind": kind,
+                "sector": sector,
+                "lang": lang,
+                "region": region,
+                "scope": scope,
+                "q": q,
+                "closing-within": closing_within,
+            }
+        )
         if format not in ("atom", "rss", "ics", "json"):
             fail(f"--format: {format!r} is not one of atom, rss, ics, json")
         con = connect(paths.home())
@@ -176,7 +219,9 @@ def feed(
 def newsletter(
     theme: Annotated[str, typer.Argument(help="Theme id from config/themes.toml (e.g. digest).")] = "digest",
     lang: Annotated[str, typer.Option("--lang", help="fr, nl or en.")] = "fr",
-    out: Annotated[Path | None, typer.Option("--out", help="Folder for the HTML, text and .eml files.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the HTML, text and .eml files.")
+    ] = None,
     send: Annotated[bool, typer.Option("--send", help="Send over SMTP (VIGIE_SMTP_* settings).")] = False,
     to: Annotated[list[str] | None, typer.Option("--to", help="Recipient (repeatable).")] = None,
 ) -> None:
@@ -207,8 +252,10 @@ def serve(
 
 
 @sources_app.callback()
-def sources_list(ctx: typer.Context,
-                 registry_file: Annotated[Path | None, typer.Option("--sources", help="Registry file.")] = None) -> None:
+def sources_list(
+    ctx: typer.Context,
+    registry_file: Annotated[Path | None, typer.Option("--sources", help="Registry file.")] = None,
+) -> None:
     """List the registry's sources with their state and health (last success, failures, last yield)."""
     if ctx.invoked_subcommand:
         return
@@ -221,8 +268,10 @@ def sources_list(ctx: typer.Context,
 
 
 @sources_app.command("check")
-def sources_check(name: Annotated[str, typer.Argument(help="Source name.")],
-                  registry_file: Annotated[Path | None, typer.Option("--sources", help="Registry file.")] = None) -> None:
+def sources_check(
+    name: Annotated[str, typer.Argument(help="Source name.")],
+    registry_file: Annotated[Path | None, typer.Option("--sources", help="Registry file.")] = None,
+) -> None:
     """Live check of one source: fetch it now (needs a network), parse it, and say what came back."""
     from flows.check import check_source
 
@@ -235,9 +284,20 @@ def sources_check(name: Annotated[str, typer.Argument(help="Source name.")],
 
 @app.command()
 def schedule(
-    cron: Annotated[str, typer.Option("--cron", help="When to run (cron syntax, Europe/Brussels).")] = "0 6 * * *",
-    api_url: Annotated[str | None, typer.Option("--api-url", help="A running Prefect server (else one is started on 127.0.0.1).")] = None,
+    cron: Annotated[
+        str, typer.Option("--cron", help="When to run (cron syntax, Europe/Brussels).")
+    ] = "0 6 * * *",
+    api_url: Annotated[
+        str | None,
+        typer.Option("--api-url", help="A running Prefect server (else one is started on 127.0.0.1)."),
+    ] = None,
     port: Annotated[int, typer.Option("--port", help="Port of the Prefect server started here.")] = 4200,
+    sources: Annotated[
+        Path | None, typer.Option("--sources", help="Registry file (default: config/sources.toml).")
+    ] = None,
+    every: Annotated[
+        int | None, typer.Option("--every", help="Run every N seconds instead of the cron (testing).")
+    ] = None,
 ) -> None:
     """Serve the pipeline as a Prefect deployment on a cron schedule (default: daily at 06:00)."""
     from flows.schedule import serve_schedule
@@ -247,7 +307,14 @@ def schedule(
 
     prefect_env.configure(home)
     try:
-        serve_schedule(home, cron, api_url or os.environ.get("PREFECT_API_URL"), port)
+        serve_schedule(
+            home,
+            cron,
+            api_url or os.environ.get("PREFECT_API_URL"),
+            port,
+            sources.resolve() if sources else None,
+            every,
+        )
     except VigieError as exc:
         fail(str(exc))
 

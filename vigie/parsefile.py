@@ -16,8 +16,14 @@ def source_name(path: Path) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:40] or "file"
 
 
-def parse_file(path: Path, *, kind: str | None = None, source: str | None = None, family: str | None = None,
-               now: datetime | None = None) -> tuple[list[dict], list[dict]]:
+def parse_file(
+    path: Path,
+    *,
+    kind: str | None = None,
+    source: str | None = None,
+    family: str | None = None,
+    now: datetime | None = None,
+) -> tuple[list[dict], list[dict]]:
     if kind is not None and kind not in KINDS:
         raise ParseError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
     try:
@@ -32,7 +38,9 @@ def parse_file(path: Path, *, kind: str | None = None, source: str | None = None
         raise ParseError("the file is empty")
     family = family or parsers.detect_family(body, path.name)
     src = source or source_name(path)
-    records = list(parsers.parse(body, family, source=src, url=path.resolve().as_uri(), options={"kind": kind}))
+    records = list(
+        parsers.parse(body, family, source=src, url=path.resolve().as_uri(), options={"kind": kind})
+    )
     for record in records:
         if kind:
             record["kind"] = kind

@@ -20,9 +20,28 @@ FAMILIES = ("ted", "eforms", "ted_r2", "sedia", "bosa", "ocds", "feed", "ics", "
 STATES = ("recorded-sample", "needs-live-check", "live-checked")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _COMMON_KEYS = {
-    "name", "family", "url", "urls", "kind", "sectors", "regions", "scope", "language", "country", "schedule",
-    "state", "description", "homepage", "licence", "enabled", "download_delay", "concurrency", "timeout",
-    "max_pages", "options", "sample",
+    "name",
+    "family",
+    "url",
+    "urls",
+    "kind",
+    "sectors",
+    "regions",
+    "scope",
+    "language",
+    "country",
+    "schedule",
+    "state",
+    "description",
+    "homepage",
+    "licence",
+    "enabled",
+    "download_delay",
+    "concurrency",
+    "timeout",
+    "max_pages",
+    "options",
+    "sample",
 }
 
 DEFAULT_SCHEDULE = "0 6 * * *"
@@ -56,8 +75,12 @@ class Source:
 
     def defaults(self) -> dict[str, Any]:
         """Registry defaults copied into every raw record of this source."""
-        return {"sectors": list(self.sectors), "regions": list(self.regions), "scope": self.scope,
-                "country": self.country}
+        return {
+            "sectors": list(self.sectors),
+            "regions": list(self.regions),
+            "scope": self.scope,
+            "country": self.country,
+        }
 
 
 @dataclass(frozen=True)
@@ -131,14 +154,25 @@ def _source(table: dict[str, Any], defaults: dict[str, Any], subs: dict[str, str
     options.update(table.get("options", {}))
     merged = {**defaults, **{k: v for k, v in table.items() if k in _COMMON_KEYS}}
     return Source(
-        name=name, family=family, urls=tuple(urls), kind=kind,
-        sectors=tuple(table.get("sectors", ())), regions=tuple(table.get("regions", ())), scope=scope,
-        language=table.get("language"), country=table.get("country"),
-        schedule=merged.get("schedule", DEFAULT_SCHEDULE), state=state,
-        description=table.get("description", ""), homepage=table.get("homepage", ""),
+        name=name,
+        family=family,
+        urls=tuple(urls),
+        kind=kind,
+        sectors=tuple(table.get("sectors", ())),
+        regions=tuple(table.get("regions", ())),
+        scope=scope,
+        language=table.get("language"),
+        country=table.get("country"),
+        schedule=merged.get("schedule", DEFAULT_SCHEDULE),
+        state=state,
+        description=table.get("description", ""),
+        homepage=table.get("homepage", ""),
         enabled=bool(table.get("enabled", True)),
-        download_delay=merged.get("download_delay"), concurrency=merged.get("concurrency"),
-        timeout=merged.get("timeout"), max_pages=merged.get("max_pages"), options=options,
+        download_delay=merged.get("download_delay"),
+        concurrency=merged.get("concurrency"),
+        timeout=merged.get("timeout"),
+        max_pages=merged.get("max_pages"),
+        options=options,
     )
 
 
@@ -146,7 +180,9 @@ def _substitute(url: str, subs: dict[str, str]) -> str:
     for key, value in subs.items():
         url = url.replace("{" + key + "}", value)
     if "{" in url:
-        raise SourceConfigError(f"url {url!r} has a placeholder that is not set (demo registry outside demo?)")
+        raise SourceConfigError(
+            f"url {url!r} has a placeholder that is not set (demo registry outside demo?)"
+        )
     return url
 
 

@@ -61,11 +61,19 @@ def detect_family(body: bytes, filename: str = "") -> str:
             continue  # needs selectors from the registry; never guessed
         if mod.sniff(head, filename):
             return family
-    raise UnknownFormatError("format not recognised (expected TED XML/JSON, EU Funding & Tenders JSON, "
-                             "e-Procurement JSON, OCDS, RSS/Atom/JSON Feed, iCalendar or HTML with schema.org)")
+    raise UnknownFormatError(
+        "format not recognised (expected TED XML/JSON, EU Funding & Tenders JSON, "
+        "e-Procurement JSON, OCDS, RSS/Atom/JSON Feed, iCalendar or HTML with schema.org)"
+    )
 
 
-def parse(body: bytes, family: str | None = None, *, source: str, url: str = "",
-          options: Mapping[str, Any] | None = None) -> Iterator[dict]:
+def parse(
+    body: bytes,
+    family: str | None = None,
+    *,
+    source: str,
+    url: str = "",
+    options: Mapping[str, Any] | None = None,
+) -> Iterator[dict]:
     family = family or detect_family(body, url)
     return module(family).parse(body, source=source, url=url, options=options or {})

@@ -53,12 +53,24 @@ class StaticHandler(SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
+# Items whose only identifier is their page URL get an id derived from it, and links in the newsletter and
+# feeds point at it: a fixed port keeps both the same from one demo run to the next.
+DEMO_PORT = int(os.environ.get("VIGIE_DEMO_PORT", "8647"))
+
+
 @contextmanager
-def serve(directory: Path = SITE, port: int = 0) -> Iterator[str]:
-    """Serve `directory` on 127.0.0.1 (a free port by default) for the duration of the block; yields the
-    base URL."""
+def serve(directory: Path = SITE, port: int | None = None) -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 for the duration of the block; yields the base URL. Without a port, the
+    fixed demo port is tried first, then any free port."""
     handler = type("Handler", (StaticHandler,), {"bytes_sent": 0, "requests": 0})
-    server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(directory)))
+    bind = partial(ThreadingHTTPServer, RequestHandlerClass=partial(handler, directory=str(directory)))
+    if port is None:
+        try:
+            server = bind(("127.0.0.1", DEMO_PORT))
+        except OSError:
+            server = bind(("127.0.0.1", 0))
+    else:
+        server = bind(("127.0.0.1", port))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="vigie-demo-server", daemon=True)
     thread.start()

@@ -1,0 +1,238 @@
+"""Benchmark of the refine step against parsing the same raw inputs.
+
+    .venv/bin/python bench/refine.py --items 100000 [--json] [--profile]
+
+Workload: every corpus file (../shared/corpus) and test fixture that one of the family parsers present in this
+checkout can read is parsed into raw records; the records are replicated to N with varied ids, titles and dates
+(as many different notices of the same shapes would be), so refine sees the real mix of TED, e-Procurement,
+EU Funding, OCDS, feed and calendar records.
+
+Parse time: the same input files are parsed again and again until at least N records (at most --parse-cap) have
+come out; the time is scaled to N records. Refine time: `refine.pipeline.refine` over the N records, dedupe
+included (in batches of --batch records beyond that size, see main()). ratio_to_parse = refine time / parse time (SPEC §7 target: <= 3). The last line printed is a JSON
+object with the figures; peak memory is the process's maximum resident set size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import itertools
+import json
+import pstats
+import resource
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from refine.dedupe import fingerprint  # noqa: E402
+from refine.pipeline import refine  # noqa: E402
+from spiders import parsers  # noqa: E402
+from vigie.errors import ParseError  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+_DATE_FIELDS = ("published_at", "deadline_at", "starts_at", "ends_at")
+
+
+def input_files() -> list[Path]:
+    roots = [CORPUS, ROOT / "tests" / "fixtures"]
+    files = []
+    for root in roots:
+        if root.is_dir():
+            files += sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() != ".md")
+    return files
+
+
+def read_inputs() -> tuple[list[tuple[str, bytes, str]], list[dict[str, Any]], Counter[str]]:
+    """(family, body, name) of every readable input, their raw records, and records per family."""
+    inputs, records, per_family = [], [], Counter()
+    for path in input_files():
+        body = path.read_bytes()
+        try:
+            family = parsers.detect_family(body, path.name)
+            parsed = list(
+                parsers.parse(body, family, source=f"bench-{family}", url=f"https://example.org/{path.name}")
+            )
+        except ParseError:
+            continue
+        except Exception as exc:  # a parser under construction must not stop the benchmark; report it
+            print(f"  skipped {path.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            continue
+        if parsed:
+            inputs.append((family, body, path.name))
+            records += parsed
+            per_family[family] += len(parsed)
+    return inputs, records, per_family
+
+
+def time_parse(inputs: list[tuple[str, bytes, str]], want: int) -> tuple[float, int]:
+    count, started = 0, time.perf_counter()
+    while count < want:
+        for family, body, name in inputs:
+            for _record in parsers.parse(
+                body, family, source=f"bench-{family}", url=f"https://example.org/{name}"
+            ):
+                count += 1
+    return time.perf_counter() - started, count
+
+
+def _shift(value: Any, days: int) -> Any:
+    if not value or not isinstance(value, str):
+        return value
+    try:
+        if len(value) == 10:
+            return (datetime.fromisoformat(value) + timedelta(days=days)).date().isoformat()
+        return (datetime.fromisoformat(value) + timedelta(days=days)).isoformat()
+    except ValueError:
+        return value
+
+
+_WORDS = (
+    "culture",
+    "théâtre",
+    "musique",
+    "cirque",
+    "vidéo",
+    "design",
+    "erfgoed",
+    "podium",
+    "digital",
+    "atelier",
+    "festival",
+    "édition",
+    "residency",
+    "exhibition",
+    "werken",
+    "levering",
+)
+
+
+def replicate(records: list[dict[str, Any]], n: int) -> Iterator[dict[str, Any]]:
+    """N records: copy k of a base record gets its own id, a title variant and dates moved by up to a year.
+    Date strings are prepared per (record, shift) once, so generating costs little next to refining."""
+    shifted: dict[tuple[int, int], dict[str, Any]] = {}
+    base_count = len(records)
+    for k in range(n):
+        index = k % base_count
+        copy_no = k // base_count
+        base = records[index]
+        days = (copy_no * 7) % 360
+        dates = shifted.get((index, days))
+        if dates is None:
+            dates = {name: _shift(base.get(name), days) for name in _DATE_FIELDS}
+            shifted[(index, days)] = dates
+        record = dict(base)
+        record.update(dates)
+        suffix = f" – {_WORDS[copy_no % len(_WORDS)]} {copy_no}" if copy_no else ""
+        record["native_id"] = f"{base.get('native_id') or base.get('url')}~{index}~{copy_no}"
+        if base.get("title"):
+            record["title"] = base["title"] + suffix
+        if base.get("texts"):
+            record["texts"] = {
+                lang: {"title": (text.get("title") or "") + suffix, "summary": text.get("summary")}
+                for lang, text in base["texts"].items()
+            }
+        yield record
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--json", action="store_true", help="print only the JSON line")
+    parser.add_argument("--profile", action="store_true", help="print the top functions of the refine run")
+    parser.add_argument("--batch", type=int, default=100_000, help="records per refine() call")
+    parser.add_argument("--sort", default="cumulative", help="profile sort order (cumulative, tottime)")
+    parser.add_argument(
+        "--parse-cap",
+        type=int,
+        default=100_000,
+        help="parse at most this many records and scale (parsing 1M records takes minutes)",
+    )
+    args = parser.parse_args()
+    say = (lambda *a: None) if args.json else print
+
+    inputs, records, per_family = read_inputs()
+    if not records:
+        print("no input could be parsed: are the parsers and ../shared/corpus present?", file=sys.stderr)
+        raise SystemExit(2)
+    say(f"inputs: {len(inputs)} files, {len(records)} raw records; per family: {dict(per_family)}")
+    say(f"parser modules present: {sorted(parsers.available())}")
+
+    # Warm caches and lazy loads (language model, taggers' data files) outside the timings, as a long run would.
+    refine(records[:200], now=NOW)
+
+    parse_s, parsed = time_parse(inputs, min(args.items, args.parse_cap))
+    parse_for_n = parse_s * args.items / parsed
+    say(f"parse: {parsed} records in {parse_s:.2f} s ({parsed / parse_s:,.0f} records/s)")
+
+    # Up to --batch items are refined in one call, as `vigie run` does per source. Beyond that the records are
+    # streamed and refined batch by batch, each batch seeing the earlier ones through their dedupe rows
+    # (`known_clusters`), exactly as a run sees the warehouse; the items of a batch are then dropped (the flow
+    # loads them). This is what keeps 1,000,000 items within memory.
+    streamed = args.items > args.batch
+    workload: Any = replicate(records, args.items) if streamed else list(replicate(records, args.items))
+    gc.collect()
+    profiler = cProfile.Profile() if args.profile else None
+    known: list[tuple[str, str, str, str | None, str | None]] = []
+    valid = quarantined = replaced = 0
+    clusters: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    started = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    while True:
+        batch = list(itertools.islice(workload, args.batch)) if streamed else workload
+        if not batch:
+            break
+        result = refine(batch, now=NOW, known_clusters=known)
+        valid += len(result.items)
+        quarantined += len(result.quarantined)
+        replaced += result.replaced
+        reasons.update(result.errors_by_reason)
+        clusters.update(item["cluster_id"] for item in result.items)
+        if not streamed:
+            break
+        known += [fingerprint(item) for item in result.items]
+        del batch, result
+    if profiler:
+        profiler.disable()
+    refine_s = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    multi = sum(1 for size in clusters.values() if size > 1)
+    say(
+        f"refine: {valid} items, {quarantined} quarantined, {replaced} replaced, "
+        f"{multi} clusters of 2+ items, in {refine_s:.2f} s ({args.items / refine_s:,.0f} items/s)"
+    )
+    if reasons:
+        say("quarantine reasons:", "; ".join(f"{n}× {r}" for r, n in reasons.most_common(5)))
+    if profiler:
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(30)
+    figures = {
+        "items": args.items,
+        "items_per_s": round(args.items / refine_s),
+        "refine_s": round(refine_s, 3),
+        "parse_s_for_items": round(parse_for_n, 3),
+        "parse_records_measured": parsed,
+        "ratio_to_parse": round(refine_s / parse_for_n, 3),
+        "peak_rss_mb": round(peak_mb),
+        "batch": args.batch if streamed else args.items,
+        "valid": valid,
+        "quarantined": quarantined,
+        "multi_item_clusters": multi,
+        "families": dict(per_family),
+    }
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

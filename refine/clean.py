@@ -1,0 +1,315 @@
+"""Text cleaning: markup out, entities decoded (also doubly escaped), whitespace folded, mojibake repaired,
+TED boilerplate removed from titles, summaries capped.
+
+Most source text is already clean plain text, so every step first checks cheaply whether it has anything to do:
+the common case costs one `str.split` + `join`. lxml only sees text that contains a tag, and ftfy (about 50x
+slower than the rest) only text that shows a mojibake signature.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+import ftfy
+import lxml.html
+from lxml import etree
+
+SUMMARY_MAX_CHARS = 2000
+TITLE_MAX_CHARS = 500
+
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<!--|<!\[CDATA\[|<br\s*/?>", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
+# A UTF-8 lead byte read as cp1252/latin-1 (Ã, Â, â, Å) followed by a continuation byte read the same way:
+# "Ã©" for é, "â€™" for ’. Real French/Dutch text almost never has these pairs.
+_MOJIBAKE = re.compile(
+    "[\u00c2\u00c3\u00c5\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+_BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
+)
+
+
+def clean_text(value: object) -> str:
+    """Plain text from whatever a source gave: '' for None, one line, no markup, no entities."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if "<" in text or "&" in text:
+        text = _strip_markup(text)
+    # Substring tests run at C speed; the regex only confirms when a mojibake lead character is present.
+    if ("Ã" in text or "Â" in text or "â€" in text or "Å" in text) and _MOJIBAKE.search(text):
+        text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False)
+    return " ".join(text.split())
+
+
+def _strip_markup(text: str) -> str:
+    # Three rounds cover "&amp;lt;p&amp;gt;" (markup escaped twice); each round only runs when it has work.
+    for _ in range(3):
+        changed = False
+        if "<" in text and _TAG.search(text):
+            text = _html_to_text(text)
+            changed = True
+        if "&" in text and _ENTITY.search(text):
+            text = html.unescape(text)
+            changed = True
+        if not changed:
+            break
+    return text
+
+
+def _html_to_text(fragment: str) -> str:
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return re.sub(r"<[^>]*>", " ", fragment)
+    etree.strip_elements(root, "script", "style", etree.Comment, with_tail=False)
+    for element in root.iter():
+        tag = element.tag
+        if isinstance(tag, str) and tag in _BLOCK_TAGS:
+            # Block elements separate words: "<p>a</p><p>b</p>" is "a b", not "ab".
+            element.tail = " " + element.tail if element.tail else " "
+            element.text = " " + element.text if element.text else element.text
+    return root.text_content()
+
+
+def truncate(text: str, limit: int = SUMMARY_MAX_CHARS) -> str:
+    """At most `limit` characters, cut at a word boundary, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–") + "…"
+
+
+# Country names as TED writes them in front of titles ("Belgique-Bruxelles: ...", "Belgium – CPV label – title"),
+# in the languages our members read plus German (TED's other frequent language for Belgian notices).
+_COUNTRIES = frozenset(
+    name.casefold()
+    for name in [
+        "Belgique",
+        "Belgium",
+        "België",
+        "Belgien",
+        "Luxembourg",
+        "Luxemburg",
+        "France",
+        "Frankrijk",
+        "Frankreich",
+        "Nederland",
+        "Netherlands",
+        "Pays-Bas",
+        "Niederlande",
+        "Deutschland",
+        "Germany",
+        "Allemagne",
+        "Duitsland",
+        "Italia",
+        "Italy",
+        "Italie",
+        "Italië",
+        "Italien",
+        "España",
+        "Spain",
+        "Espagne",
+        "Spanje",
+        "Spanien",
+        "Portugal",
+        "Österreich",
+        "Austria",
+        "Autriche",
+        "Oostenrijk",
+        "Ireland",
+        "Irlande",
+        "Ierland",
+        "Irland",
+        "Danmark",
+        "Denmark",
+        "Danemark",
+        "Denemarken",
+        "Dänemark",
+        "Sverige",
+        "Sweden",
+        "Suède",
+        "Zweden",
+        "Schweden",
+        "Suomi",
+        "Finland",
+        "Finlande",
+        "Finnland",
+        "Polska",
+        "Poland",
+        "Pologne",
+        "Polen",
+        "Česko",
+        "Czechia",
+        "Tchéquie",
+        "Tsjechië",
+        "Tschechien",
+        "Slovensko",
+        "Slovakia",
+        "Slovaquie",
+        "Slowakije",
+        "Slowakei",
+        "Slovenija",
+        "Slovenia",
+        "Slovénie",
+        "Slovenië",
+        "Slowenien",
+        "Hrvatska",
+        "Croatia",
+        "Croatie",
+        "Kroatië",
+        "Kroatien",
+        "Magyarország",
+        "Hungary",
+        "Hongrie",
+        "Hongarije",
+        "Ungarn",
+        "România",
+        "Romania",
+        "Roumanie",
+        "Roemenië",
+        "Rumänien",
+        "Bulgaria",
+        "Bulgarie",
+        "Bulgarije",
+        "Bulgarien",
+        "Ελλάδα",
+        "Greece",
+        "Grèce",
+        "Griekenland",
+        "Griechenland",
+        "Κύπρος",
+        "Cyprus",
+        "Chypre",
+        "Cyprus",
+        "Zypern",
+        "Malta",
+        "Malte",
+        "Eesti",
+        "Estonia",
+        "Estonie",
+        "Estland",
+        "Latvija",
+        "Latvia",
+        "Lettonie",
+        "Letland",
+        "Lettland",
+        "Lietuva",
+        "Lithuania",
+        "Lituanie",
+        "Litouwen",
+        "Litauen",
+        "Norge",
+        "Norway",
+        "Norvège",
+        "Noorwegen",
+        "Norwegen",
+        "Island",
+        "Iceland",
+        "Islande",
+        "IJsland",
+        "Schweiz",
+        "Suisse",
+        "Switzerland",
+        "Zwitserland",
+        "Svizzera",
+        "Liechtenstein",
+    ]
+) | {"united kingdom", "royaume-uni", "verenigd koninkrijk", "vereinigtes königreich"}
+_DASH_SPLIT = re.compile(r"\s+[–—-]\s+")
+_COUNTRY_TOWN = re.compile(r"^(?P<prefix>[^:]{2,80}?):\s+(?P<rest>\S.*)$")
+
+
+def clean_title(value: object) -> str:
+    """A title without TED's "Country – CPV label – " or "Country-Town: " boilerplate."""
+    text = clean_text(value)
+    for _ in range(3):  # to a fixed point, so cleaning a clean title changes nothing
+        stripped = strip_title_boilerplate(text) if text else text
+        if stripped == text:
+            break
+        text = stripped
+    return truncate(text, TITLE_MAX_CHARS)
+
+
+@lru_cache(maxsize=4096)
+def _is_country_prefix(prefix: str, with_town: bool) -> bool:
+    head = prefix.casefold().strip()
+    if not with_town:
+        return head in _COUNTRIES
+    # "Belgique-Bruxelles", "België-Sint-Niklaas", "Royaume-Uni-Londres": country, hyphen, town.
+    return any(head.startswith(country + "-") for country in _COUNTRIES)
+
+
+def strip_title_boilerplate(title: str) -> str:
+    if ":" in title:
+        match = _COUNTRY_TOWN.match(title)
+        if match and _is_country_prefix(match["prefix"], True):
+            return match["rest"]
+    if "–" in title or "—" in title or " - " in title:
+        parts = _DASH_SPLIT.split(title)
+        # Only the three-part form: "Luxembourg – Appel à candidatures" from a feed keeps its country.
+        if len(parts) >= 3 and _is_country_prefix(parts[0], False):
+            return " – ".join(parts[2:])
+    return title
+
+
+_CPV_CODE = re.compile(r"^\s*(\d{8})(?:-\d)?\s*$")
+
+
+def clean_cpv(codes: object) -> tuple[list[str], bool]:
+    """CPV codes as 8 digits without check digit, in source order, deduplicated; True when one was unreadable."""
+    if not codes:
+        return [], False
+    if isinstance(codes, str):
+        codes = [codes]
+    out: list[str] = []
+    bad = False
+    for code in codes:
+        match = _CPV_CODE.match(str(code))
+        if match is None:
+            bad = True
+        elif match[1] not in out:
+            out.append(match[1])
+    return out, bad

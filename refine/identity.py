@@ -1,0 +1,137 @@
+"""Identity: a stable `id` per source record, and a content hash for change detection.
+
+`id` is "{source}:{native_id}". Only where a source gives no identifier is `native_id` derived, from the
+canonical URL (tracking parameters, fragment and host case removed, query sorted), so the same page always gets
+the same id. Mutable facts (status, deadline, title) are never part of the key: a postponed deadline updates
+the item instead of creating a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Parameters that say who sent the visitor, never which page it is.
+_TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "hsa_", "_hs")
+_TRACKING_PARAMS = frozenset(
+    [
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "li_fat_id",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "oly_anon_id",
+        "oly_enc_id",
+        "rb_clickid",
+        "s_cid",
+        "vero_id",
+        "wickedid",
+        "ref_src",
+        "spm",
+        "xtor",
+        "at_medium",
+        "at_campaign",
+        "phpsessid",
+        "jsessionid",
+        "sid",
+        "sessionid",
+    ]
+)
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+NATIVE_HASH_CHARS = 16
+
+
+def canonical_url(url: str) -> str:
+    """The URL a page is known by: lower-case scheme and host, no default port, no fragment, no tracking
+    parameters, query sorted. Returns '' for an empty or unparsable URL."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    # hostname leaves out any user:password@, which never identifies a page and must not be stored.
+    host = (parts.hostname or "").lower().rstrip(".")
+    netloc = host
+    if port is not None and _DEFAULT_PORTS.get(scheme) != str(port):
+        netloc = f"{host}:{port}"
+    query = ""
+    if parts.query:
+        pairs = [
+            (key, value)
+            for key, value in parse_qsl(parts.query, keep_blank_values=True)
+            if key.lower() not in _TRACKING_PARAMS and not key.lower().startswith(_TRACKING_PREFIXES)
+        ]
+        query = urlencode(sorted(pairs), doseq=True)
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def url_native_id(url: str) -> str:
+    """A short, stable identifier for a source that has none: a hash of the canonical URL."""
+    canonical = canonical_url(url)
+    if not canonical:
+        return ""
+    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=8).hexdigest()[:NATIVE_HASH_CHARS]
+
+
+def native_id_for(native_id: object, url: str | None) -> str:
+    text = str(native_id).strip() if native_id is not None else ""
+    return text or url_native_id(url or "")
+
+
+def item_id(source: str, native_id: str) -> str:
+    return f"{source}:{native_id}"
+
+
+# Every field a reader would notice if it changed. cluster_id is left out: it depends on other items, and a
+# new duplicate elsewhere must not count as a change of this one.
+HASHED_FIELDS = (
+    "kind",
+    "url",
+    "title",
+    "summary",
+    "language",
+    "texts",
+    "published_at",
+    "deadline_at",
+    "deadline_precision",
+    "starts_at",
+    "ends_at",
+    "organiser",
+    "country",
+    "regions",
+    "scope",
+    "location",
+    "cpv",
+    "sectors",
+    "status",
+    "budget_amount",
+    "budget_currency",
+    "flags",
+)
+
+
+def content_hash(item: dict[str, Any]) -> str:
+    """A 128-bit hex digest of the fields that matter for change detection; equal items hash equal."""
+    payload = json.dumps(
+        [item.get(name) for name in HASHED_FIELDS],
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.blake2b(payload.encode("utf-8"), digest_size=16).hexdigest()

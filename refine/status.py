@@ -1,0 +1,95 @@
+"""Status of an item at `now`: the source's word for terminal states, the dates for everything else.
+
+Rules, in order:
+1. The source says cancelled or awarded: that is final (dates cannot tell it).
+2. The deadline has passed (a call/tender), or the event is over (an event without an end lasts until the end
+   of the day it starts, local time): closed.
+3. Publication or opening (starts_at of a call/tender) is still ahead: forthcoming.
+4. The source says closed: closed (calls close early). The source says forthcoming and gives no opening date
+   that has passed: forthcoming.
+5. Otherwise open (an item being published is open unless something says otherwise).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+# Source vocabulary (TED, e-Procurement, SEDIA, OCDS, feeds) -> our statuses.
+_HINTS = {
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+    "cancellation": "cancelled",
+    "withdrawn": "cancelled",
+    "annulé": "cancelled",
+    "annule": "cancelled",
+    "annulée": "cancelled",
+    "geannuleerd": "cancelled",
+    "unsuccessful": "cancelled",
+    "ingetrokken": "cancelled",
+    "awarded": "awarded",
+    "award": "awarded",
+    "complete": "awarded",
+    "attribué": "awarded",
+    "attribue": "awarded",
+    "gegund": "awarded",
+    "can": "awarded",
+    "contract award": "awarded",
+    "closed": "closed",
+    "clos": "closed",
+    "clôturé": "closed",
+    "cloture": "closed",
+    "gesloten": "closed",
+    "expired": "closed",
+    "forthcoming": "forthcoming",
+    "planned": "forthcoming",
+    "planning": "forthcoming",
+    "upcoming": "forthcoming",
+    "à venir": "forthcoming",
+    "gepland": "forthcoming",
+    "pin": "forthcoming",
+    "open": "open",
+    "active": "open",
+    "ouvert": "open",
+    "tender": "open",
+    "ongoing": "open",
+}
+_TERMINAL = ("cancelled", "awarded")
+
+
+def normalise_hint(hint: object) -> str | None:
+    if not hint:
+        return None
+    return _HINTS.get(str(hint).strip().lower())
+
+
+def compute_status(
+    kind: str,
+    hint: object,
+    now: datetime,
+    *,
+    published: datetime | None = None,
+    deadline: datetime | None = None,
+    starts: datetime | None = None,
+    ends: datetime | None = None,
+) -> str:
+    source = normalise_hint(hint)
+    if source in _TERMINAL:
+        return source
+    if kind == "event":
+        over = ends or (starts.replace(hour=23, minute=59, second=59) if starts else None)
+        if over is not None and over < now:
+            return "closed"
+        if published is not None and published > now:
+            return "forthcoming"
+        if source == "closed" or (source == "forthcoming" and over is None):
+            return source
+        return "open"
+    if deadline is not None and deadline < now:
+        return "closed"
+    if (published is not None and published > now) or (starts is not None and starts > now):
+        return "forthcoming"
+    if source == "closed":
+        return "closed"  # closed early, or the source knows better than a stale deadline
+    if source == "forthcoming" and starts is None:
+        return "forthcoming"
+    return "open"

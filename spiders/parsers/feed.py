@@ -1,0 +1,216 @@
+"""RSS 0.9x/1.0/2.0, Atom and JSON Feed 1.0/1.1.
+
+XML feeds go through feedparser, always given the bytes (never a URL or a path: feedparser would fetch or open it)
+so that it sniffs the encoding itself (declared, BOM, cp1252/ISO-8859-1/windows-1251/GB2312 fallbacks) and
+survives the usual damage: no or broken XML declaration, whitespace before it, unescaped ampersands, a cut CDATA.
+On such damage feedparser sets `bozo` and switches to its lenient parser; the entries it could still read are
+kept, and only a feed that gave nothing at all is a ParseError.
+
+The feed URL is given to feedparser as the document's location, so relative links and `xml:base` resolve the way
+a feed reader resolves them. Dates come from feedparser as UTC struct_time and are written with "+00:00"; an
+unparseable date leaves `published_at` empty but keeps the entry. `kind` is the registry's: a feed does not say
+whether it announces calls or events, and events' own dates are in their text (refine reads them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import feedparser
+
+from spiders.items import new_raw
+from spiders.parsers import _json
+from spiders.parsers._text import absolute, first_markup, fold, head_text, lang2, stable_id
+from vigie.errors import ParseError
+
+FAMILY = "feed"
+
+_ROOT = re.compile(r"<(?:[\w-]+:)?(rss|feed|RDF)\b", re.I)
+_JSONFEED = re.compile(r'"version"\s*:\s*"https?://jsonfeed\.org/version/')
+# feedparser reports these as bozo although the document was read completely.
+_HARMLESS = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
+_ATOM_OR_RSS_NS = (
+    "http://www.w3.org/2005/Atom",
+    "purl.org/rss",
+    "my.netscape.com/rdf",
+    "backend.userland.com",
+)
+
+
+def sniff(head: bytes, filename: str) -> bool:
+    text = head_text(head)
+    if _json.starts_like_json(head):
+        return bool(_JSONFEED.search(text))
+    match = _ROOT.match(first_markup(text))
+    if not match:
+        return False
+    root = match.group(1).lower()
+    # An Atom <feed> or an RDF document is a feed only with the Atom/RSS namespace (RDF is used for much else).
+    return root == "rss" or any(ns in text for ns in _ATOM_OR_RSS_NS)
+
+
+def parse(
+    body: bytes, *, source: str, url: str = "", options: Mapping[str, Any] | None = None
+) -> Iterator[dict]:
+    options = options or {}
+    what = url or source
+    if not body.strip():
+        raise ParseError(f"{what}: empty body, expected an RSS, Atom or JSON feed")
+    if _json.starts_like_json(body[:64]):
+        yield from _json_feed(body, source=source, url=url, options=options, what=what)
+    else:
+        yield from _xml_feed(body, source=source, url=url, options=options, what=what)
+
+
+# ---------------------------------------------------------------- RSS and Atom (feedparser)
+
+
+def _bozo_reason(exc: object) -> str:
+    if exc is None:
+        return "no RSS or Atom element found"
+    message = str(getattr(exc, "getMessage", lambda: exc)()) or type(exc).__name__
+    line = getattr(exc, "getLineNumber", lambda: None)()
+    return f"{message} at line {line}" if line else message
+
+
+def _xml_feed(body: bytes, *, source: str, url: str, options: Mapping[str, Any], what: str) -> Iterator[dict]:
+    headers = {"content-location": url} if url else None
+    try:
+        parsed = feedparser.parse(body, response_headers=headers)
+    except Exception as exc:  # feedparser is lenient by design; anything escaping it is a broken document
+        raise ParseError(f"{what}: not a readable feed ({type(exc).__name__}: {str(exc)[:120]})") from None
+    if not parsed.entries:
+        if parsed.bozo and not isinstance(parsed.get("bozo_exception"), _HARMLESS):
+            raise ParseError(
+                f"{what}: broken feed, no entry could be read ({_bozo_reason(parsed.get('bozo_exception'))})"
+            )
+        if not parsed.version:
+            raise ParseError(f"{what}: not an RSS or Atom feed")
+        return  # a well-formed feed with no entry today: an empty yield, which source health reports
+    feed_lang = lang2(parsed.feed.get("language"))
+    base = url or parsed.feed.get("link") or ""
+    records = [
+        _entry_record(e, source=source, base=base, feed_lang=feed_lang, options=options)
+        for e in parsed.entries
+    ]
+    # An entry with neither title, link nor text is what is left of a cut item: nothing to announce.
+    records = [r for r in records if r["title"] or r["url"] or r["summary"]]
+    if not records and parsed.bozo:
+        raise ParseError(
+            f"{what}: broken feed, no entry could be read ({_bozo_reason(parsed.get('bozo_exception'))})"
+        )
+    yield from records
+
+
+def _utc(struct: Any) -> str | None:
+    if not struct:
+        return None
+    try:
+        return datetime(*struct[:6], tzinfo=UTC).isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
+def _longest_text(entry: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """(text, language) of the richest body: content:encoded / Atom content when longer than the description."""
+    candidates = [(c.get("value") or "", c.get("language")) for c in entry.get("content") or []]
+    detail = entry.get("summary_detail") or {}
+    candidates.append((entry.get("summary") or "", detail.get("language")))
+    text, language = max(candidates, key=lambda c: len(c[0].strip()))
+    return (text.strip() or None), language
+
+
+def _entry_record(
+    entry: Mapping[str, Any], *, source: str, base: str, feed_lang: str | None, options: Mapping[str, Any]
+) -> dict:
+    title = fold(entry.get("title"))
+    summary, summary_lang = _longest_text(entry)
+    # dict.get: FeedParserDict maps a missing key to another with a DeprecationWarning; the plain lookup does not
+    published = _utc(dict.get(entry, "published_parsed")) or _utc(dict.get(entry, "updated_parsed"))
+    link = absolute(entry.get("link"), base)
+    native_id = (
+        fold(entry.get("id"))
+        or link
+        or stable_id(title, entry.get("published") or entry.get("updated"), summary)
+    )
+    title_lang = (entry.get("title_detail") or {}).get("language")
+    language = lang2(entry.get("language")) or lang2(title_lang) or lang2(summary_lang) or feed_lang
+    return new_raw(
+        source,
+        FAMILY,
+        kind=options.get("kind"),
+        native_id=native_id,
+        url=link,
+        title=title,
+        summary=summary,
+        language=language,
+        published_at=published,
+        raw_ref=fold(entry.get("id")),
+    )
+
+
+# ---------------------------------------------------------------- JSON Feed
+
+
+def _rfc3339(value: object) -> str | None:
+    """JSON Feed dates are RFC 3339; one that does not parse is dropped, as for RSS/Atom."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        try:  # publishers carry their RSS habits over: "Fri, 31 May 2019 12:17:58 -0700"
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return moment.isoformat()
+
+
+def _json_feed(
+    body: bytes, *, source: str, url: str, options: Mapping[str, Any], what: str
+) -> Iterator[dict]:
+    document = _json.load(body, what)
+    if not isinstance(document, dict) or not str(document.get("version", "")).startswith(
+        ("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")
+    ):
+        raise ParseError(f"{what}: JSON but not a JSON Feed (no jsonfeed.org version)")
+    items = document.get("items")
+    if not isinstance(items, list):
+        raise ParseError(f"{what}: JSON Feed without an items list")
+    base = url or document.get("home_page_url") or document.get("feed_url") or ""
+    feed_lang = lang2(document.get("language"))
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        title = fold(item.get("title"))
+        texts = [
+            t
+            for t in (item.get("content_html"), item.get("content_text"), item.get("summary"))
+            if isinstance(t, str) and t.strip()
+        ]
+        summary = max(texts, key=len).strip() if texts else None
+        published = _rfc3339(item.get("date_published")) or _rfc3339(item.get("date_modified"))
+        link = absolute(item.get("url") or item.get("external_url"), base)
+        item_id = item.get("id")
+        native_id = (
+            (str(item_id).strip() if item_id not in (None, "") else None)
+            or link
+            or stable_id(title, item.get("date_published"), summary)
+        )
+        yield new_raw(
+            source,
+            FAMILY,
+            kind=options.get("kind"),
+            native_id=native_id,
+            url=link,
+            title=title,
+            summary=summary,
+            language=lang2(item.get("language")) or feed_lang,
+            published_at=published,
+            raw_ref=native_id,
+        )

@@ -1,0 +1,389 @@
+"""Open Contracting Data Standard (OCDS 1.0/1.1): release packages, record packages (compiled, versioned, embedded
+or linked releases), single releases (plain, compiled or versioned), JSON Lines of any of these, and files in a
+legacy 8-bit encoding.
+
+One raw record per contracting process, identified by its `ocid`. Release ids are only unique inside one ocid,
+and a process is published as a series of releases (planning, tender, award...), so the releases of one ocid are
+compiled (later releases override earlier fields) before mapping: the item then carries the process's latest
+status. In a package all releases of an ocid are compiled together; in JSON Lines, consecutive lines of the same
+ocid are (publishers write them grouped), which keeps memory to one process at a time.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from typing import Any
+
+from spiders.items import new_raw
+from spiders.parsers import _json
+from vigie.errors import ParseError
+
+FAMILY = "ocds"
+
+TENDER_STATUS = {
+    "planning": "forthcoming",
+    "planned": "forthcoming",
+    "active": "open",
+    "cancelled": "cancelled",
+    "withdrawn": "cancelled",
+    "unsuccessful": "closed",
+}
+_CPV = re.compile(r"^(\d{8})(?:-\d)?$")
+
+
+def sniff(head: bytes, filename: str) -> bool:
+    if not _json.starts_like_json(head):
+        return False
+    text = _json.head_text(head)
+    if '"ocid"' in text:
+        return True
+    # A package header (long `extensions` lists can push the first ocid past the sniffed head).
+    in_package = any(key in text for key in ('"releases"', '"records"', '"extensions"'))
+    return in_package and ('"publishedDate"' in text or '"publisher"' in text)
+
+
+# ---------------------------------------------------------------- release shapes
+
+
+def _unversion(value: Any, history: list[dict]) -> Any:
+    """A versioned release as a plain one: each field's history [{releaseID, releaseDate, releaseTag, value}] is
+    replaced by its last value; the (date, tag) pairs seen are collected into `history`."""
+    if isinstance(value, list):
+        if value and all(isinstance(v, dict) and "releaseID" in v and "value" in v for v in value):
+            for version in value:
+                history.append({"date": version.get("releaseDate"), "tag": version.get("releaseTag") or []})
+            return _unversion(value[-1]["value"], history)
+        return [_unversion(v, history) for v in value]
+    if isinstance(value, dict):
+        return {k: _unversion(v, history) for k, v in value.items()}
+    return value
+
+
+def _is_versioned(release: Mapping[str, Any]) -> bool:
+    tender = release.get("tender")
+    return isinstance(release.get("initiationType"), list) or (
+        isinstance(tender, dict) and isinstance(tender.get("title") or tender.get("id"), list)
+    )
+
+
+def _merge(base: dict, update: Mapping[str, Any]) -> dict:
+    """OCDS compilation, simplified: objects merge field by field, a null removes, arrays are replaced whole (the
+    standard merges arrays of objects by id; replacing keeps the latest release's list, which is what we read)."""
+    for key, value in update.items():
+        if value is None:
+            base.pop(key, None)
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+def _compile(releases: list[dict]) -> dict:
+    ordered = sorted(releases, key=lambda r: str(r.get("date") or ""))
+    compiled: dict = {}
+    for release in ordered:
+        _merge(compiled, release)
+    return compiled
+
+
+def _summary(release: Mapping[str, Any]) -> dict:
+    return {"date": release.get("date"), "tag": release.get("tag") or [], "url": release.get("url")}
+
+
+def _from_record(record: Mapping[str, Any]) -> tuple[dict, list[dict]]:
+    releases = [r for r in record.get("releases") or [] if isinstance(r, dict)]
+    history = [_summary(r) for r in releases]
+    if isinstance(record.get("compiledRelease"), dict):
+        return record["compiledRelease"], history
+    if isinstance(record.get("versionedRelease"), dict):
+        versions: list[dict] = []
+        release = _unversion(record["versionedRelease"], versions)
+        return release, history or versions
+    embedded = [r for r in releases if set(r) - {"url", "date", "tag"}]
+    if embedded:
+        return _compile(embedded), history
+    # Linked releases only (url + date + tag): nothing to read but the ocid; the record is still yielded so
+    # validation can quarantine it with its reason rather than lose it silently.
+    return {"ocid": record.get("ocid")}, history
+
+
+# ---------------------------------------------------------------- field mapping
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def _name(entity: Any) -> str | None:
+    return _text(entity.get("name")) if isinstance(entity, dict) else None
+
+
+def _parties(release: Mapping[str, Any], role: str) -> list[dict]:
+    return [p for p in release.get("parties") or [] if isinstance(p, dict) and role in (p.get("roles") or [])]
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Country name (in the languages OCDS publishers use) -> ISO 3166-1 alpha-2, from the CLDR data in babel."""
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    for locale in ("en", "es", "fr", "nl", "de", "pt", "it"):
+        for code, name in Locale.parse(locale).territories.items():
+            if len(code) == 2 and code.isalpha():
+                names.setdefault(_fold(name), code)
+    return names
+
+
+def _country(release: Mapping[str, Any]) -> str | None:
+    candidates = [release.get("buyer"), *_parties(release, "buyer"), *_parties(release, "procuringEntity")]
+    tender = release.get("tender")
+    if isinstance(tender, dict):
+        candidates.append(tender.get("procuringEntity"))
+    for entity in candidates:
+        address = entity.get("address") if isinstance(entity, dict) else None
+        if not isinstance(address, dict):
+            continue
+        raw = _text(address.get("country")) or _text(address.get("countryName"))
+        if not raw:
+            continue
+        if len(raw) == 2 and raw.isalpha():
+            return raw.upper()
+        code = _country_names().get(_fold(raw))
+        if code:
+            return code
+    return None
+
+
+def _cpv(release: Mapping[str, Any]) -> list[str]:
+    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
+    classifications: list[Any] = [tender.get("classification")]
+    for item in tender.get("items") or []:
+        if isinstance(item, dict):
+            classifications += [item.get("classification"), *(item.get("additionalClassifications") or [])]
+    codes: list[str] = []
+    for entry in classifications:
+        if not isinstance(entry, dict) or str(entry.get("scheme") or "").upper() != "CPV":
+            continue
+        match = _CPV.match(str(entry.get("id") or "").strip())
+        if match and match.group(1) not in codes:
+            codes.append(match.group(1))
+    return codes
+
+
+def _status(release: Mapping[str, Any]) -> str | None:
+    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
+    awarded = any(
+        isinstance(a, dict) and a.get("status") in ("active", "pending") for a in release.get("awards") or []
+    )
+    awarded = awarded or bool(release.get("contracts"))
+    status = str(tender.get("status") or "").lower()
+    if status == "complete":
+        return "awarded" if awarded else "closed"
+    if status in TENDER_STATUS:
+        return TENDER_STATUS[status]
+    return "awarded" if awarded else None
+
+
+def _money(value: Any) -> tuple[float | None, str | None]:
+    amount = value.get("amount") if isinstance(value, dict) else None
+    # Publishers fill 0 when they do not know the amount.
+    if isinstance(amount, int | float) and not isinstance(amount, bool) and amount > 0:
+        return float(amount), _text(value.get("currency"))
+    return None, None
+
+
+def _budget(release: Mapping[str, Any]) -> tuple[float | None, str | None]:
+    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
+    amount, currency = _money(tender.get("value"))
+    if amount is None:
+        planning = release.get("planning") if isinstance(release.get("planning"), dict) else {}
+        budget = planning.get("budget") if isinstance(planning.get("budget"), dict) else {}
+        amount, currency = _money(budget.get("amount"))
+    return amount, currency
+
+
+def _published(release: Mapping[str, Any], history: list[dict]) -> str | None:
+    """When the opportunity first appeared: the tender's own date, else the first release tagged tender, else the
+    first release at all, else the (compiled) release's date."""
+    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
+    if _text(tender.get("datePublished")):
+        return tender["datePublished"].strip()
+    dated = sorted((h for h in history if _text(h.get("date"))), key=lambda h: h["date"])
+    for entry in dated:
+        if "tender" in (entry.get("tag") or []):
+            return entry["date"].strip()
+    if dated:
+        return dated[0]["date"].strip()
+    # A compiled release's own date is that of its last change; the tender period opens at publication.
+    period = tender.get("tenderPeriod") if isinstance(tender.get("tenderPeriod"), dict) else {}
+    return _text(period.get("startDate")) or _text(release.get("date"))
+
+
+def _page(release: Mapping[str, Any], history: list[dict], package_uri: str | None, url: str) -> str | None:
+    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
+    for document in tender.get("documents") or []:
+        if (
+            isinstance(document, dict)
+            and document.get("documentType") == "tenderNotice"
+            and _text(document.get("url"))
+        ):
+            return document["url"].strip()
+    candidates = [tender.get("url"), *(h.get("url") for h in reversed(history)), package_uri, url]
+    for candidate in candidates:
+        if isinstance(candidate, str) and candidate.startswith(("http://", "https://")):
+            return candidate
+    return None
+
+
+def _first_of(release: Mapping[str, Any], section: str, field: str) -> str | None:
+    for entry in release.get(section) or []:
+        if isinstance(entry, dict) and _text(entry.get(field)):
+            return _text(entry.get(field))
+    return None
+
+
+def _record(
+    release: Mapping[str, Any],
+    history: list[dict],
+    *,
+    source: str,
+    url: str,
+    package_uri: str | None,
+    options: Mapping[str, Any],
+) -> dict[str, Any]:
+    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
+    planning = release.get("planning") if isinstance(release.get("planning"), dict) else {}
+    budget_info = planning.get("budget") if isinstance(planning.get("budget"), dict) else {}
+    title = (
+        _text(tender.get("title"))
+        or _first_of(release, "awards", "title")
+        or _first_of(release, "contracts", "title")
+        or _text(budget_info.get("project"))
+        or _text(budget_info.get("description"))
+    )
+    summary = (
+        _text(tender.get("description"))
+        or _first_of(release, "awards", "description")
+        or _first_of(release, "contracts", "description")
+        or _text(planning.get("rationale"))
+    )
+    language = (_text(release.get("language")) or options.get("language") or "")[:2].lower() or None
+    organiser = (
+        _name(release.get("buyer"))
+        or next((_name(p) for p in _parties(release, "buyer")), None)
+        or _name(tender.get("procuringEntity"))
+        or next((_name(p) for p in _parties(release, "procuringEntity")), None)
+    )
+    period = tender.get("tenderPeriod") if isinstance(tender.get("tenderPeriod"), dict) else {}
+    amount, currency = _budget(release)
+    tags = history[-1]["tag"] if history else release.get("tag") or []
+    native_id = _text(release.get("ocid")) or _text(release.get("id"))
+    return new_raw(
+        source,
+        FAMILY,
+        kind=options.get("kind") or "tender",
+        native_id=native_id,
+        url=_page(release, history, package_uri, url),
+        title=title,
+        summary=summary,
+        language=language,
+        texts={language: {"title": title, "summary": summary or ""}} if language and title else {},
+        published_at=_published(release, history),
+        deadline_at=_text(period.get("endDate")),
+        organiser=organiser,
+        organiser_type="buyer" if organiser else None,
+        country=_country(release),
+        cpv=_cpv(release),
+        status=_status(release),
+        notice_type=",".join(str(t) for t in tags) or None,
+        budget_amount=amount,
+        budget_currency=currency if amount is not None else None,
+        sectors=list(options.get("sectors") or []),
+        regions=list(options.get("regions") or []),
+        scope=options.get("scope"),
+        raw_ref=_text(release.get("id")),
+    )
+
+
+# ---------------------------------------------------------------- documents
+
+
+def _processes(doc: Any, what: str) -> Iterator[tuple[str, dict, list[dict], str | None]]:
+    """(shape, release, history, package uri) for each process of one JSON document; shape "single" marks a bare
+    release that may continue on the next line."""
+    if isinstance(doc, list):
+        for entry in doc:
+            yield from _processes(entry, what)
+        return
+    if not isinstance(doc, dict):
+        raise ParseError(f"{what}: not OCDS (expected a JSON object, got {type(doc).__name__})")
+    uri = _text(doc.get("uri"))
+    if isinstance(doc.get("records"), list):
+        for record in doc["records"]:
+            if isinstance(record, dict):
+                release, history = _from_record(record)
+                yield "record", release, history, uri
+        return
+    if "ocid" in doc and any(k in doc for k in ("compiledRelease", "versionedRelease", "releases")):
+        release, history = _from_record(doc)
+        yield "record", release, history, uri
+        return
+    if isinstance(doc.get("releases"), list):
+        by_ocid: dict[str, list[dict]] = {}
+        for release in doc["releases"]:
+            if isinstance(release, dict):
+                by_ocid.setdefault(str(release.get("ocid") or release.get("id")), []).append(release)
+        for releases in by_ocid.values():
+            yield "package", _compile(releases), [_summary(r) for r in releases], uri
+        return
+    if "ocid" in doc:
+        if _is_versioned(doc):
+            versions: list[dict] = []
+            yield "record", _unversion(doc, versions), versions, None
+        else:
+            yield "single", doc, [_summary(doc)], None
+        return
+    raise ParseError(f"{what}: not OCDS (no releases, records or ocid)")
+
+
+def parse(
+    body: bytes, *, source: str, url: str = "", options: Mapping[str, Any] | None = None
+) -> Iterator[dict]:
+    options = options or {}
+    what = url or "OCDS file"
+    pending: list[dict] = []  # consecutive bare releases of one ocid, compiled when the ocid changes
+
+    def flush() -> Iterator[dict]:
+        if pending:
+            release = pending[0] if len(pending) == 1 else _compile(pending)
+            yield _record(
+                release,
+                [_summary(r) for r in pending],
+                source=source,
+                url=url,
+                package_uri=None,
+                options=options,
+            )
+            pending.clear()
+
+    for doc in _json.iter_documents(body, what):
+        for shape, release, history, uri in _processes(doc, what):
+            if shape == "single":
+                if pending and pending[0].get("ocid") != release.get("ocid"):
+                    yield from flush()
+                pending.append(release)
+                continue
+            yield from flush()
+            yield _record(release, history, source=source, url=url, package_uri=uri, options=options)
+    yield from flush()

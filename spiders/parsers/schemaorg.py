@@ -1,0 +1,272 @@
+"""HTML pages describing schema.org Events (Event and its subtypes: MusicEvent, EducationEvent, BusinessEvent,
+Festival...) in JSON-LD or microdata.
+
+JSON-LD is read block by block (a `<script type="application/ld+json">` each): one block with a JS comment, a raw
+control character or a trailing comma is repaired when it can be (jstyleson, non-strict JSON) and skipped alone
+when it cannot, so it never costs the page's other blocks or its microdata. Microdata comes from extruct. Events
+are found at any depth (`@graph`, ItemList elements, an organisation's `event` list). An event given in both syntaxes
+(common on WordPress agendas) is one record: the JSON-LD values first, gaps filled from microdata.
+
+Sniffing sees only the first 4 KiB, where a page's JSON-LD rarely is: any HTML document is claimed, and a page
+without a schema.org Event is a ParseError saying so. eventStatus EventCancelled gives status "cancelled";
+postponed or rescheduled events keep no status (their new dates are in startDate) and refine decides.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import extruct
+import jstyleson
+import lxml.html
+from lxml import etree
+
+from spiders.items import new_raw
+from spiders.parsers._text import absolute, first_markup, fold, head_text, lang2, stable_id
+from spiders.parsers._xml import country2
+from vigie.errors import ParseError
+
+FAMILY = "jsonld"
+
+_EVENT_TYPES = {"festival", "hackathon", "eventseries", "courseinstance"}
+_COUNTRY_NAMES = {
+    "belgium": "BE",
+    "belgique": "BE",
+    "belgië": "BE",
+    "belgie": "BE",
+    "belgien": "BE",
+    "france": "FR",
+    "nederland": "NL",
+    "netherlands": "NL",
+    "luxembourg": "LU",
+    "germany": "DE",
+    "deutschland": "DE",
+}
+_DATE = re.compile(
+    r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?)?\s*$",
+    re.I,
+)
+_HASH_ID = re.compile(r"^h[0-9a-f]{16}$")  # what stable_id() makes
+_DATE_PREFIX = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def sniff(head: bytes, filename: str) -> bool:
+    start = first_markup(head_text(head))[:200].lower()
+    return start.startswith(("<html", "<head", "<body")) or "<!doctype html" in head_text(head)[:300].lower()
+
+
+def parse(
+    body: bytes, *, source: str, url: str = "", options: Mapping[str, Any] | None = None
+) -> Iterator[dict]:
+    options = options or {}
+    what = url or source
+    if not body.strip():
+        raise ParseError(f"{what}: empty body, expected an HTML page")
+    try:
+        tree = lxml.html.fromstring(body)
+    except (etree.ParserError, ValueError) as exc:
+        raise ParseError(f"{what}: not readable HTML ({exc})") from None
+    page_lang = lang2(tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang"))
+    found: list[dict] = []
+    for document in [*_jsonld_blocks(tree), *_microdata(body, url)]:
+        _collect_events(document, found)
+    if not found:
+        raise ParseError(f"{what}: no schema.org Event in this page (looked for JSON-LD and microdata)")
+    records: list[dict] = []
+    by_key: dict[object, dict] = {}
+    for event in found:
+        record = _record(event, source=source, url=url, page_lang=page_lang, options=options)
+        if record is None:
+            continue
+        # The same event in JSON-LD and microdata may have a URL in one and not the other: (title, day) joins them.
+        keys = [record["native_id"], ((record["title"] or "").lower(), (record["starts_at"] or "")[:10])]
+        previous = next((by_key[k] for k in keys if k in by_key), None)
+        if previous is None:
+            records.append(record)
+            previous = record
+        else:
+            _merge(previous, record)
+        for key in keys:
+            by_key.setdefault(key, previous)
+    yield from records
+
+
+# ---------------------------------------------------------------- extraction
+
+
+def _jsonld_blocks(tree: etree._Element) -> Iterator[Any]:
+    for script in tree.xpath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]"):
+        text = (script.text or "").strip()
+        text = re.sub(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$", "", text).strip()
+        if not text:
+            continue
+        for loader in (lambda t: json.loads(t, strict=False), lambda t: jstyleson.loads(t, strict=False)):
+            try:
+                yield loader(text)
+                break
+            except (ValueError, TypeError):
+                continue
+
+
+def _microdata(body: bytes, url: str) -> list[Any]:
+    try:
+        return extruct.extract(
+            body, base_url=url or None, syntaxes=["microdata"], uniform=True, errors="ignore"
+        ).get("microdata", [])
+    except Exception:  # noqa: BLE001 - broken microdata must not cost the JSON-LD already read
+        return []
+
+
+def _types(node: Mapping[str, Any]) -> list[str]:
+    value = node.get("@type") or node.get("type") or []
+    values = value if isinstance(value, list) else [value]
+    return [str(v).rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower() for v in values if v]
+
+
+def _is_event(node: Mapping[str, Any]) -> bool:
+    return any(t.endswith("event") or t in _EVENT_TYPES for t in _types(node))
+
+
+def _collect_events(node: Any, found: list[dict]) -> None:
+    if isinstance(node, list):
+        for child in node:
+            _collect_events(child, found)
+    elif isinstance(node, dict):
+        if _is_event(node):
+            found.append(node)
+        for key, child in node.items():
+            if isinstance(child, (dict, list)) and key not in (
+                "location",
+                "organizer",
+                "offers",
+                "performer",
+            ):
+                _collect_events(child, found)
+
+
+# ---------------------------------------------------------------- mapping
+
+
+def _first(value: Any) -> Any:
+    if isinstance(value, list):
+        return next((v for v in value if v not in (None, "", [], {})), None)
+    return value
+
+
+def _string(value: Any) -> str | None:
+    value = _first(value)
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value") or value.get("alternateName")
+        value = _first(value)
+    return fold(value) if isinstance(value, str) else None
+
+
+def _summary(value: Any) -> str | None:
+    """The longest description given (microdata often repeats a short teaser and the full text)."""
+    values = value if isinstance(value, list) else [value]
+    texts = [v.strip() for v in values if isinstance(v, str) and v.strip()]
+    return max(texts, key=len) if texts else None
+
+
+def _date(value: Any) -> str | None:
+    """ISO 8601 from the dates pages really write ("2019-9-18T10:00", "2013-09-14T21:30", "...Z"); a time part that
+    cannot be read ("2019-9-18T10-10-00-00") leaves the date alone rather than nothing."""
+    text = _string(value) if not isinstance(_first(value), str) else _first(value)
+    if not isinstance(text, str):
+        return None
+    match = _DATE.match(text)
+    if not match:
+        prefix = _DATE_PREFIX.match(text)
+        return "{:04d}-{:02d}-{:02d}".format(*map(int, prefix.groups())) if prefix else None
+    year, month, day, hour, minute, second, zone = match.groups()
+    out = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+    if hour is not None:
+        out += f"T{int(hour):02d}:{minute}:{second or '00'}"
+        if zone:
+            out += "+00:00" if zone.upper() == "Z" else (zone if ":" in zone else f"{zone[:3]}:{zone[3:]}")
+    return out
+
+
+def _country(value: Any) -> str | None:
+    name = _string(value)
+    if not name:
+        return None
+    return country2(name) if len(name) in (2, 3) else _COUNTRY_NAMES.get(name.lower())
+
+
+def _place(location: Any) -> dict[str, str | None]:
+    place = _first(location)
+    if isinstance(place, str):
+        return {"location": fold(place), "postal_code": None, "city": None, "country": None}
+    if not isinstance(place, dict):
+        return {"location": None, "postal_code": None, "city": None, "country": None}
+    address = _first(place.get("address"))
+    parts = [_string(place.get("name"))]
+    postal = city = country = None
+    if isinstance(address, dict):
+        postal, city = _string(address.get("postalCode")), _string(address.get("addressLocality"))
+        country = _country(address.get("addressCountry"))
+        parts += [_string(address.get("streetAddress")), " ".join(p for p in (postal, city) if p) or None]
+    elif isinstance(address, str):
+        parts.append(fold(address))
+    if not any(parts) and "virtuallocation" in _types(place):
+        parts.append(_string(place.get("url")) or "online")
+    text = ", ".join(dict.fromkeys(p for p in parts if p))
+    return {"location": text or None, "postal_code": postal, "city": city, "country": country}
+
+
+def _status(value: Any) -> str | None:
+    status = (_string(value) or "").rsplit("/", 1)[-1].lower()
+    return "cancelled" if status == "eventcancelled" else None
+
+
+def _record(
+    event: Mapping[str, Any], *, source: str, url: str, page_lang: str | None, options: Mapping[str, Any]
+) -> dict | None:
+    title = _string(event.get("name"))
+    starts_at = _date(event.get("startDate"))
+    own_url = absolute(_string(event.get("url")), url)
+    ident = _first(event.get("@id"))
+    ident = absolute(ident, url) if isinstance(ident, str) and not ident.startswith("_:") else None
+    if not (title or starts_at or own_url):
+        return None  # an empty item (`{"@type": "Event"}`) carries nothing to announce
+    native_id = own_url or ident or stable_id(url, title, starts_at)
+    return new_raw(
+        source,
+        FAMILY,
+        kind=options.get("kind") or "event",
+        native_id=native_id,
+        url=own_url or ident or url or None,
+        title=title,
+        summary=_summary(event.get("description")),
+        starts_at=starts_at,
+        ends_at=_date(event.get("endDate")),
+        organiser=_string(event.get("organizer")),
+        language=lang2(_string(event.get("inLanguage"))) or page_lang,
+        status=_status(event.get("eventStatus")),
+        raw_ref=ident,
+        **_place(event.get("location")),
+    )
+
+
+def _merge(first: dict, second: dict) -> dict:
+    """The same event read twice: the first reading wins, the second fills its gaps; a date with a time beats the
+    same date without one."""
+    if _HASH_ID.match(first["native_id"]) and not _HASH_ID.match(second["native_id"]):
+        first["native_id"], first["url"] = second["native_id"], second["url"]  # a real URL beats a hash
+    for key, value in second.items():
+        empty = first.get(key) in (None, "", [], {})
+        finer = (
+            key in ("starts_at", "ends_at")
+            and isinstance(value, str)
+            and isinstance(first[key], str)
+            and len(value) > len(first[key])
+            and value.startswith(first[key])
+        )
+        if empty or finer:
+            first[key] = value
+    return first

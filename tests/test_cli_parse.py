@@ -1,0 +1,84 @@
+"""`vigie parse`: items out as JSON lines, or one line naming the file and the problem (exit 2)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_SITE = ROOT / "vigie" / "demo" / "site"
+
+
+def parse(path: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "vigie.cli", "parse", str(path), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+
+
+def test_eforms_notice_prints_refined_items():
+    done = parse(DEMO_SITE / "ted-notices" / "eforms_real_BE_cn_fr-nl_2024-OJS198-00612681.xml")
+    assert done.returncode == 0, done.stderr
+    items = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(items) == 1
+    assert items[0]["kind"] == "tender"
+    assert items[0]["country"] == "BE"
+    assert {"fr", "nl"} <= set(items[0]["texts"])
+
+
+def test_kind_option_overrides(tmp_path):
+    done = parse(DEMO_SITE / "feeds" / "picofeed_cerclepsy_fr.xml", "--kind", "call", "--source", "cercle")
+    assert done.returncode == 0, done.stderr
+    items = [json.loads(line) for line in done.stdout.splitlines()]
+    assert items and all(i["kind"] == "call" and i["id"].startswith("cercle:") for i in items)
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"", "the file is empty"),
+        (b"just some words, no known format", "format not recognised"),
+        (b'{"notices": [', None),
+    ],
+)
+def test_unreadable_file_is_one_line_and_exit_2(tmp_path, content, problem):
+    path = tmp_path / "bad.xml"
+    path.write_bytes(content)
+    done = parse(path)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert "Traceback" not in done.stderr
+    assert str(path) in lines[0]
+    if problem:
+        assert problem in lines[0]
+
+
+def test_missing_file(tmp_path):
+    done = parse(tmp_path / "nope.xml")
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"vigie: {tmp_path / 'nope.xml'}: no such file"
+
+
+def test_every_corpus_file_gives_items_or_a_clean_error(shared_corpus):
+    """Issue 3: every file in ../shared/corpus goes through `vigie parse` without a traceback."""
+    from vigie.errors import VigieError
+    from vigie.parsefile import parse_file
+
+    failures = []
+    for path in sorted(p for p in shared_corpus.rglob("*") if p.is_file() and p.name != "SOURCES.md"):
+        try:
+            items, _ = parse_file(path)
+        except VigieError as exc:
+            assert "\n" not in str(exc), path
+            continue
+        except Exception as exc:  # noqa: BLE001 - collected and reported below
+            failures.append(f"{path.name}: {type(exc).__name__}: {exc}")
+    assert failures == []

@@ -1,0 +1,85 @@
+"""Cleaning: markup, entities (also doubly escaped), whitespace, mojibake, TED title boilerplate, caps, CPV."""
+
+from __future__ import annotations
+
+import pytest
+
+from refine.clean import SUMMARY_MAX_CHARS, clean_cpv, clean_text, clean_title, truncate
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("  Appel   à\n projets\t2027 ", "Appel à projets 2027"),
+        (
+            "<p>Soutien à la <b>création</b></p><p>Deuxième&nbsp;paragraphe</p>",
+            "Soutien à la création Deuxième paragraphe",
+        ),
+        ("Subsides &amp;eacute;t&amp;eacute; 2027", "Subsides été 2027"),  # escaped twice
+        ("&lt;p&gt;Oproep voor &lt;em&gt;kunstenaars&lt;/em&gt;&lt;/p&gt;", "Oproep voor kunstenaars"),
+        ("Caf&#233; &#x26; th&eacute;&acirc;tre", "Café & théâtre"),
+        ("Ligne 1<br>Ligne 2<br/>Ligne 3", "Ligne 1 Ligne 2 Ligne 3"),
+        (
+            "<div>Texte<script>alert('x')</script><style>p{}</style><!-- note --> visible</div>",
+            "Texte visible",
+        ),
+        ("Musique â€“ crÃ©ation et diffusion", "Musique – création et diffusion"),  # UTF-8 read as cp1252
+        ("Prix 5 < 10 & 3 > 2", "Prix 5 < 10 & 3 > 2"),  # not markup, not entities: left alone
+        (None, ""),
+    ],
+)
+def test_clean_text(raw: str | None, expected: str) -> None:
+    assert clean_text(raw) == expected
+
+
+def test_correct_accents_are_not_touched_by_the_mojibake_repair() -> None:
+    text = "Âge d'or : œuvres, réalisées à Liège — été 2027"
+    assert clean_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Belgique-Bruxelles: Services de nettoyage de bâtiments", "Services de nettoyage de bâtiments"),
+        ("België-Sint-Niklaas: Schoonmaakdiensten", "Schoonmaakdiensten"),
+        (
+            "Belgium – Repair and maintenance services – Maintenance of the Berlaymont lifts",
+            "Maintenance of the Berlaymont lifts",
+        ),
+        (
+            "France – Services d'architecture – Concours de maîtrise d'œuvre – Phase 2",
+            "Concours de maîtrise d'œuvre – Phase 2",
+        ),
+        # Not TED boilerplate: kept whole.
+        ("Luxembourg – Appel à candidatures", "Luxembourg – Appel à candidatures"),
+        ("Note: appel à projets 2027", "Note: appel à projets 2027"),
+        (
+            "Molenbeek – Brussels – Cultuurcentrum zoekt technicus",
+            "Molenbeek – Brussels – Cultuurcentrum zoekt technicus",
+        ),
+    ],
+)
+def test_clean_title_strips_ted_prefixes(raw: str, expected: str) -> None:
+    assert clean_title(raw) == expected
+
+
+def test_clean_title_is_idempotent() -> None:
+    once = clean_title("Belgique – Services – Belgique – Services – Titre réel")
+    assert clean_title(once) == once
+
+
+def test_truncate_cuts_at_a_word_boundary() -> None:
+    text = "mot " * 1000
+    cut = truncate(text.strip())
+    assert len(cut) <= SUMMARY_MAX_CHARS
+    assert cut.endswith("mot…")
+    assert truncate("court") == "court"
+
+
+def test_clean_cpv() -> None:
+    assert clean_cpv(["45000000-7", "79340000", "45000000", " 92312000-1 "]) == (
+        ["45000000", "79340000", "92312000"],
+        False,
+    )
+    assert clean_cpv(["4500", "79340000"]) == (["79340000"], True)
+    assert clean_cpv(None) == ([], False)

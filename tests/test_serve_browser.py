@@ -1,0 +1,190 @@
+"""The subscribe page driven in headless Chromium: pick filters, get a feed URL, fetch it, see matching items."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+import feedparser
+import httpx
+import pytest
+from factories import make_item
+from test_feeds_snapshot import publish_items
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+BRU = ZoneInfo("Europe/Brussels")
+
+pytestmark = pytest.mark.browser
+
+
+def _items(now: datetime) -> list[dict]:
+    def item(n: int, kind: str, title: str, sectors: list[str], regions: list[str], days: int) -> dict:
+        when = (now + timedelta(days=days)).replace(microsecond=0).isoformat()
+        dates = (
+            {"starts_at": when, "deadline_at": None, "deadline_precision": None}
+            if kind == "event"
+            else {"deadline_at": when}
+        )
+        return make_item(
+            n,
+            kind=kind,
+            title=title,
+            texts={"fr": {"title": title, "summary": "Détails."}},
+            summary="Détails.",
+            sectors=sectors,
+            regions=regions,
+            url=f"https://example.org/{n}",
+            **dates,
+        )
+
+    return [
+        item(1, "call", "Résidence pour plasticiens à Bruxelles", ["visual-arts"], ["BE-BRU"], 5),
+        item(2, "call", "Résidence pour plasticiens à Namur", ["visual-arts"], ["BE-WAL"], 5),
+        item(3, "call", "Bourse pour plasticiens émergents", ["visual-arts"], ["BE-BRU"], 90),
+        item(4, "event", "Concert réseau à Bruxelles", ["music"], ["BE-BRU"], 10),
+        item(5, "tender", "Captation vidéo à Bruxelles", ["audiovisual"], ["BE-BRU"], 6),
+    ]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(home: Path) -> Iterator[str]:
+    """`vigie serve` on a free port of 127.0.0.1, in a thread, over a freshly published warehouse."""
+    import uvicorn
+
+    from newsletters.serve import create_app
+
+    publish_items(home, [_items(datetime.now(BRU))], now=datetime.now(BRU))
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(home), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.skip(
+            "headless Chromium test needs Debian's chromium and chromedriver in /usr/bin "
+            "(apt-get install chromium chromium-driver; .ci/run installs them)"
+        )
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed in .venv")
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="vigie-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(arg)
+    os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager look for drivers online
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _check(driver: object, name: str, value: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    box = driver.find_element(By.CSS_SELECTOR, f'input[name="{name}"][value="{value}"]')
+    if not box.is_selected():
+        box.click()
+
+
+def test_member_builds_a_feed_url_and_reads_it(server: str, browser: object) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser
+    driver.get(f"{server}/?hl=en")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Subscribe to Vigie opportunities"
+    _check(driver, "kind", "call")
+    _check(driver, "sector", "visual-arts")
+    _check(driver, "region", "BE-BRU")
+    closing = driver.find_element(By.ID, "closing-within")
+    closing.send_keys("30")
+
+    # The script keeps the URLs in step with the form, before any submit.
+    atom_url = driver.find_element(By.ID, "url-atom").get_attribute("value")
+    assert urlsplit(atom_url).path == "/feeds/atom"
+    assert parse_qs(urlsplit(atom_url).query) == {
+        "closing-within": ["30"],
+        "kind": ["call"],
+        "region": ["BE-BRU"],
+        "sector": ["visual-arts"],
+        "hl": ["en"],
+    }
+    webcal = driver.find_element(By.ID, "link-webcal").get_attribute("href")
+    assert webcal.startswith("webcal://127.0.0.1:") and "/feeds/ics?" in webcal
+
+    feed = feedparser.parse(httpx.get(atom_url).content)
+    assert feed.bozo is False
+    assert [e.link for e in feed.entries] == ["https://example.org/1"]
+    assert feed.entries[0].title.startswith("Résidence pour plasticiens à Bruxelles — Deadline: ")
+
+    # Submitting (the path without JavaScript) gives the same links and a preview of what matches.
+    driver.find_element(By.ID, "build").click()
+    WebDriverWait(driver, 10).until(lambda d: "kind=call" in d.current_url)
+    preview = driver.find_element(By.ID, "preview")
+    assert "Preview: 1 notices match today" in preview.text
+    assert "Résidence pour plasticiens à Bruxelles" in preview.text
+    assert driver.find_element(By.ID, "url-atom").get_attribute("value") == atom_url
+
+    # The browser fetches the JSON feed itself.
+    json_url = driver.find_element(By.ID, "url-json").get_attribute("value")
+    driver.get(json_url)
+    body = json.loads(driver.find_element(By.TAG_NAME, "body").text)
+    assert [i["id"] for i in body["items"]] == ["test-source:1"]
+
+
+def test_free_text_and_language_switch(server: str, browser: object) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser
+    driver.get(f"{server}/")
+    driver.find_element(By.CSS_SELECTOR, 'nav a[hreflang="nl"]').click()
+    WebDriverWait(driver, 10).until(lambda d: "hl=nl" in d.current_url)
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Abonneren op Vigie-kansen"
+    driver.find_element(By.ID, "q").send_keys("PLASTICIENS  emergents")
+    json_url = driver.find_element(By.ID, "url-json").get_attribute("value")
+    assert parse_qs(urlsplit(json_url).query)["q"] == ["PLASTICIENS emergents"]
+    items = httpx.get(json_url).json()["items"]
+    assert [i["id"] for i in items] == ["test-source:3"]  # accent-insensitive: émergents

@@ -1,0 +1,51 @@
+"""Refined items (dicts, spiders/items.py ITEM_FIELDS) -> one Arrow table, column by column.
+
+Arrow is how a batch reaches DuckDB in one set-based statement (stack.md §6: 100k rows in well under a second,
+against minutes with executemany). Dates stay ISO strings here; DuckDB casts them to TIMESTAMPTZ.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+
+from spiders.items import ITEM_FIELDS
+from warehouse.connection import WarehouseError
+
+_STRING_LIST = pa.list_(pa.string())
+# texts travel as an Arrow map (built in C, several times faster than json.dumps per item); DuckDB turns it
+# into JSON.
+_TEXTS = pa.map_(pa.string(), pa.struct([("title", pa.string()), ("summary", pa.string())]))
+LIST_FIELDS = tuple(name for name, (types, _) in ITEM_FIELDS.items() if list in types)
+_TYPES = {"texts": _TEXTS, "budget_amount": pa.float64()} | dict.fromkeys(LIST_FIELDS, _STRING_LIST)
+SCHEMA = pa.schema([(name, _TYPES.get(name, pa.string())) for name in ITEM_FIELDS])
+
+
+def dedupe(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """One item per id, the last one of the batch winning (a later record is the fresher one); DuckDB's own
+    upsert would silently keep the first. Returns the items and how many duplicates were dropped."""
+    by_id: dict[str, dict[str, Any]] = {}
+    for item in items:
+        by_id.pop(item["id"], None)  # re-insert so the survivor sits where its last occurrence was
+        by_id[item["id"]] = item
+    return list(by_id.values()), len(items) - len(by_id)
+
+
+def to_arrow(items: list[dict[str, Any]]) -> pa.Table:
+    columns: dict[str, pa.Array] = {}
+    for field in SCHEMA:
+        name = field.name
+        if name == "texts":
+            values: list[Any] = [i.get("texts") or {} for i in items]
+        elif name in LIST_FIELDS:
+            values = [i.get(name) or [] for i in items]
+        elif name == "budget_amount":
+            values = [None if i.get(name) is None else float(i[name]) for i in items]
+        else:
+            values = [i.get(name) or None for i in items]
+        try:
+            columns[name] = pa.array(values, field.type)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError) as exc:
+            raise WarehouseError(f"items: field {name!r} has a value of the wrong type ({exc})") from None
+    return pa.Table.from_pydict(columns, schema=SCHEMA)

@@ -1,0 +1,77 @@
+"""Opening DuckDB files the way Vigie needs: short writer sessions that wait politely for the file lock, and
+the .sql files that hold every statement."""
+
+from __future__ import annotations
+
+import time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from vigie.errors import VigieError
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+TIMEZONE = "Europe/Brussels"
+LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer (a run, a newsletter) to release the file
+
+
+class WarehouseError(VigieError):
+    """A warehouse operation failed; the message names the file and the reason."""
+
+
+class WarehouseBusyError(WarehouseError):
+    """Another process held the warehouse file for longer than the lock timeout."""
+
+
+class NoSnapshotError(WarehouseError):
+    """Nothing has been published yet."""
+
+
+def open_writer(path: Path, timeout: float = LOCK_TIMEOUT) -> duckdb.DuckDBPyConnection:
+    """A read-write connection to the pipeline's file.
+
+    DuckDB's file lock is exclusive and refuses at once instead of waiting (stack.md §6), so a caller that
+    arrives while a run or a newsletter holds the file retries with backoff for up to `timeout` seconds.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + timeout
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(str(path))
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise WarehouseError(f"{path}: cannot open ({first_line(exc)})") from None
+            if time.monotonic() >= deadline:
+                raise WarehouseBusyError(
+                    f"{path}: still locked by another Vigie process after {timeout:.0f} s; try again later"
+                ) from None
+            time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+            delay = min(delay * 2, 1.0)
+    con.execute(f"SET TimeZone = '{TIMEZONE}'")
+    return con
+
+
+def first_line(exc: BaseException) -> str:
+    """DuckDB messages span several lines (hints, caret lines); a person needs the first."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+@cache
+def sql_text(relative: str) -> str:
+    return (SQL_DIR / relative).read_text(encoding="utf-8")
+
+
+def run_sql_file(con: duckdb.DuckDBPyConnection, relative: str, params: dict[str, Any] | None = None) -> None:
+    """Every statement of a .sql file, each given the named parameters it uses."""
+    params = params or {}
+    for statement in duckdb.extract_statements(sql_text(relative)):
+        wanted = set(statement.named_parameters)
+        if wanted:
+            con.execute(statement, {name: params[name] for name in wanted})
+        else:
+            con.execute(statement)
