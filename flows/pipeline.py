@@ -89,10 +89,13 @@ async def vigie_run(
 
     # 4. Load everything of this run in one transaction, then record each source's health.
     loaded = load_run(home_path, items, quarantined, [], run_id, now)
+    # Leftovers of a killed run may hold sources outside this run's selection: they load, but have no row.
     for name, n in Counter(i.split(":", 1)[0] for i in loaded.new_ids).items():
-        per_source[name].new = n
+        if name in per_source:
+            per_source[name].new = n
     for name, n in Counter(i.split(":", 1)[0] for i in loaded.updated_ids).items():
-        per_source[name].updated = n
+        if name in per_source:
+            per_source[name].updated = n
     finished = datetime.now(UTC).isoformat()
     rows = []
     for row in summary.sources:

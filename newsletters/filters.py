@@ -159,11 +159,11 @@ class Filter:
                 params.append(list(values))
         if self.q:
             for word in self.q.split():
-                clauses.append("search_text LIKE ?")
-                params.append(f"%{_fold(word)}%")
+                clauses.append(r"search_text LIKE ? ESCAPE '\'")
+                params.append(f"%{_like(_fold(word))}%")
         if self.keywords:
-            clauses.append("(" + " OR ".join("search_text LIKE ?" for _ in self.keywords) + ")")
-            params += [f"%{_fold(k)}%" for k in self.keywords]
+            clauses.append("(" + " OR ".join(r"search_text LIKE ? ESCAPE '\'" for _ in self.keywords) + ")")
+            params += [f"%{_like(_fold(k))}%" for k in self.keywords]
         if self.closing_within is not None:
             clauses.append("deadline_at >= ? AND deadline_at <= ?")
             params += [now, now + timedelta(days=self.closing_within)]
@@ -188,6 +188,11 @@ class Filter:
         if self.closing_within is not None:
             out["closing-within"] = str(self.closing_within)
         return out
+
+
+def _like(text: str) -> str:
+    """A member searching "100%" or "e_mail" means those characters, not LIKE wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _fold(text: str) -> str:
