@@ -21,13 +21,50 @@ def con() -> duckdb.DuckDBPyConnection:
         " regions VARCHAR[], languages VARCHAR[], search_text VARCHAR, deadline_at TIMESTAMPTZ)"
     )
     rows = [
-        ("a", "call", "regional", "open", ["visual-arts"], ["BE-BRU"], ["fr"], "appel arts plastiques 100% bruxelles",
-         "2026-12-01 12:00:00+00"),
-        ("b", "tender", "federal", "open", ["audiovisual"], ["BE"], ["nl", "fr"], "opname video e_mail campagne",
-         "2027-03-01 12:00:00+00"),
-        ("c", "event", "regional", "open", ["performing-arts"], ["BE-WAL"], ["fr"], "rencontre theatre namur",
-         None),
-        ("d", "call", "european", "closed", ["music"], ["EU"], ["en"], "music moves europe email", "2026-10-01"),
+        (
+            "a",
+            "call",
+            "regional",
+            "open",
+            ["visual-arts"],
+            ["BE-BRU"],
+            ["fr"],
+            "appel arts plastiques 100% bruxelles",
+            "2026-12-01 12:00:00+00",
+        ),
+        (
+            "b",
+            "tender",
+            "federal",
+            "open",
+            ["audiovisual"],
+            ["BE"],
+            ["nl", "fr"],
+            "opname video e_mail campagne",
+            "2027-03-01 12:00:00+00",
+        ),
+        (
+            "c",
+            "event",
+            "regional",
+            "open",
+            ["performing-arts"],
+            ["BE-WAL"],
+            ["fr"],
+            "rencontre theatre namur",
+            None,
+        ),
+        (
+            "d",
+            "call",
+            "european",
+            "closed",
+            ["music"],
+            ["EU"],
+            ["en"],
+            "music moves europe email",
+            "2026-10-01",
+        ),
     ]
     con.executemany("INSERT INTO opportunities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return con
@@ -35,7 +72,10 @@ def con() -> duckdb.DuckDBPyConnection:
 
 def ids(con: duckdb.DuckDBPyConnection, flt: Filter) -> list[str]:
     where, params = flt.where(NOW)
-    return [r[0] for r in con.execute(f"SELECT id FROM opportunities WHERE {where} ORDER BY id", params).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(f"SELECT id FROM opportunities WHERE {where} ORDER BY id", params).fetchall()
+    ]
 
 
 def test_no_filter_matches_everything(con):
@@ -106,6 +146,13 @@ def test_a_bad_parameter_is_named_in_the_error(params, message):
 
 
 def test_query_string_form_round_trips():
-    flt = Filter.from_params({"kind": "call", "sector": "music,audiovisual", "region": "wallonie", "q": "jazz",
-                              "closing-within": "14"})
+    flt = Filter.from_params(
+        {
+            "kind": "call",
+            "sector": "music,audiovisual",
+            "region": "wallonie",
+            "q": "jazz",
+            "closing-within": "14",
+        }
+    )
     assert Filter.from_params(flt.to_params()) == flt
