@@ -27,6 +27,7 @@ lint: venv
 bench: venv
 	$(BIN)/python bench/refine.py --items 100000
 	$(BIN)/python bench/load.py --items 100000
+	$(BIN)/python bench/newsletters.py --items 100000
 	$(BIN)/python bench/feeds.py --items 100000
 	$(BIN)/python bench/collect.py
 

@@ -75,6 +75,7 @@ async def vigie_run(
             seconds=result.seconds,
             bytes=result.bytes,
             not_modified=result.not_modified,
+            reused=result.reused,
         )
         if refined is not None:
             items.extend(refined.items)

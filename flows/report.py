@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from flows.summary import RunSummary
+from flows.summary import RunSummary, SourceSummary
 from vigie import registry
 
 STATUS_STYLE = {"ok": "green", "degraded": "yellow", "empty": "yellow", "failed": "red", "broken": "bold red"}
@@ -56,7 +56,7 @@ def print_summary(console: Console, summary: RunSummary, wall: float) -> None:
             str(s.quarantined),
             str(len(s.errors)),
             f"{s.seconds:.1f} s",
-            _size(s.bytes) + (f" ({s.not_modified}×304)" if s.not_modified else ""),
+            _size(s.bytes) + _unchanged(s),
         )
     console.print(table)
     for s in summary.sources:
@@ -128,3 +128,11 @@ def _health(home: Path) -> dict[str, dict]:
     finally:
         con.close()
     return {r["source"]: r for r in rows}
+
+
+def _unchanged(s: SourceSummary) -> str:
+    """How much of a source was not downloaded again: 304 answers, immutable documents kept from before."""
+    parts = [f"{s.not_modified}×304"] if s.not_modified else []
+    if s.reused:
+        parts.append(f"{s.reused} kept")
+    return f" ({', '.join(parts)})" if parts else ""

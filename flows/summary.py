@@ -18,6 +18,7 @@ class SourceSummary:
     seconds: float = 0.0
     bytes: int = 0
     not_modified: int = 0
+    reused: int = 0  # immutable documents already collected, not requested
     flag: str = ""
     started_at: str = ""
     finished_at: str = ""

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any, ClassVar
 
 import scrapy
 from scrapy.http import Request, Response
 
 from spiders import parsers
+from spiders.items import RecordBatch
+from spiders.parsed_cache import ImmutableIndex, ParsedCache, body_digest, record_key
 from vigie.errors import MissingCredentialsError, ParseError
 from vigie.registry import Source, apply_defaults
 
@@ -30,6 +33,8 @@ class VigieSpider(scrapy.Spider):
         self.since = since  # incremental collection: the newest publication date already stored
         self.errors: list[str] = []
         self.pages = 0
+        self._parsed: ParsedCache | None = None
+        self._immutable: ImmutableIndex | None = None
 
     @classmethod
     def update_settings(cls, settings: Any) -> None:
@@ -44,9 +49,29 @@ class VigieSpider(scrapy.Spider):
                 settings.set(key, value, priority="spider")
 
     # --- requests -------------------------------------------------------------------------------------
-    async def start(self) -> AsyncIterator[Request]:
+    async def start(self) -> AsyncIterator[Request | RecordBatch]:
+        self._open_stores()
         for request in self.start_requests_for_source():
-            yield request
+            body = self._immutable.body(request.url) if self._immutable and request.method == "GET" else None
+            if body is None:
+                yield request
+                continue
+            # A document that never changes once published, already collected: no request at all.
+            self.crawler.stats.inc_value("vigie/immutable_reused")
+            yield RecordBatch(self.records_from_body(body, request.url, unchanged=True))
+
+    def _open_stores(self) -> None:
+        run_dir = self.settings.get("VIGIE_RUN_DIR") if getattr(self, "crawler", None) else None
+        if not run_dir:
+            return  # outside a Vigie run (a live check): nothing to reuse
+        raw_dir = Path(run_dir).parent
+        self._parsed = ParsedCache(raw_dir)
+        if self.source.immutable:
+            self._immutable = ImmutableIndex(raw_dir, self.name)
+
+    def closed(self, reason: str) -> None:
+        if self._immutable is not None:
+            self._immutable.save()
 
     def start_requests_for_source(self) -> Iterator[Request]:
         for url in self.source.urls:
@@ -58,31 +83,42 @@ class VigieSpider(scrapy.Spider):
 
     # --- responses ------------------------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        yield from self.records(response)
+        yield RecordBatch(self.records(response))
         yield from self.follow(response)
 
-    def records(self, response: Response, family: str | None = None) -> Iterator[dict]:
+    def records(self, response: Response, family: str | None = None) -> list[dict]:
         """Raw records of one response; a response that cannot be read is reported, never fatal."""
+        if self._immutable is not None and response.status == 200:
+            self._immutable.add(response.url, body_digest(response.body))
+        return self.records_from_body(
+            response.body, response.url, family, unchanged="cached" in response.flags
+        )
+
+    def records_from_body(
+        self, body: bytes, url: str, family: str | None = None, *, unchanged: bool = False
+    ) -> list[dict]:
+        """Raw records of one body. An unchanged body (304, or an immutable document) re-emits the records
+        parsed from it last time: same bytes, same parser code, same records."""
         self.pages += 1
-        try:
-            found = list(
-                parsers.parse(
-                    response.body,
-                    family or self.source.family,
-                    source=self.name,
-                    url=response.url,
-                    options=self.source.parser_options(),
-                )
-            )
-        except ParseError as exc:
-            self.fail(f"{response.url}: {exc}")
-            return
-        except Exception as exc:  # a parser bug on one response is reported, never fatal to the run
-            self.logger.debug("parser failure", exc_info=True)
-            self.fail(f"{response.url}: could not be read ({type(exc).__name__}: {str(exc)[:150]})")
-            return
-        for record in found:
-            yield apply_defaults(record, self.source)
+        family = family or self.source.family
+        options = self.source.parser_options()
+        key = record_key(body_digest(body), family, self.name, url, options) if self._parsed else None
+        found = self._parsed.get(key) if (key and unchanged) else None
+        if found is not None:
+            self.crawler.stats.inc_value("vigie/parse_reused")
+        else:
+            try:
+                found = list(parsers.parse(body, family, source=self.name, url=url, options=options))
+            except ParseError as exc:
+                self.fail(f"{url}: {exc}")
+                return []
+            except Exception as exc:  # a parser bug on one response is reported, never fatal to the run
+                self.logger.debug("parser failure", exc_info=True)
+                self.fail(f"{url}: could not be read ({type(exc).__name__}: {str(exc)[:150]})")
+                return []
+            if key:
+                self._parsed.put(key, found)
+        return [apply_defaults(record, self.source) for record in found]
 
     def follow(self, response: Response) -> Iterator[Request]:
         """Next pages; nothing for single-document sources."""
@@ -188,7 +224,7 @@ class SediaSpider(VigieSpider):
     def parse(self, response: Response, page: int = 1, **kwargs: Any) -> Iterator[Any]:
         from spiders.parsers import sedia
 
-        yield from self.records(response)
+        yield RecordBatch(self.records(response))
         size = int(self.source.options.get("page_size", 50))
         try:
             total = sedia.total_results(response.body)
@@ -234,8 +270,8 @@ class BosaSpider(VigieSpider):
         )
 
     def parse(self, response: Response, page: int = 1, **kwargs: Any) -> Iterator[Any]:
-        found = list(self.records(response))
-        yield from found
+        found = self.records(response)
+        yield RecordBatch(found)
         size = int(self.source.options.get("page_size", 50))
         if len(found) >= size and self.more_pages_allowed():
             yield self._search(page + 1)
@@ -263,7 +299,7 @@ class HtmlListSpider(VigieSpider):
             for link in links:
                 yield self.request(link, callback=self.parse_detail, cb_kwargs={"base": base.get(link)})
         else:
-            yield from self.records(response)
+            yield RecordBatch(self.records(response))
         nxt = html_list.next_page(response.body, response.url, opts)
         if nxt and self.more_pages_allowed():
             yield self.request(nxt)

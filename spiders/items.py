@@ -19,6 +19,7 @@ Item (what refine yields, `vigie parse` prints and `opportunities` stores): ITEM
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -155,3 +156,14 @@ def validate_item(item: dict[str, Any]) -> list[str]:
         if not _LANG.match(lang) or not isinstance(text, dict):
             errors.append(f"texts[{lang!r}] should be a language code mapping to {{title, summary}}")
     return errors
+
+
+@dataclass
+class RecordBatch:
+    """The raw records of one response, handed from spider to pipeline as one Scrapy item: a calendar of 200
+    events would otherwise pay Scrapy's per-item signals and middleware 200 times."""
+
+    records: list[dict[str, Any]]
+
+    def __len__(self) -> int:
+        return len(self.records)

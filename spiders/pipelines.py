@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from spiders.items import RecordBatch
+
 
 class RawRecordStore:
     """Appends every raw record to raw/<run_id>/<source>.jsonl: the durable hand-over from collect to refine.
@@ -21,13 +23,14 @@ class RawRecordStore:
     def from_crawler(cls, crawler: Any) -> RawRecordStore:
         return cls(crawler)
 
-    def process_item(self, item: dict) -> dict:
-        if self.run_dir is not None:
+    def process_item(self, item: RecordBatch | dict) -> RecordBatch | dict:
+        records = item.records if isinstance(item, RecordBatch) else [item]
+        if self.run_dir is not None and records:
             if self.fh is None:
                 self.run_dir.mkdir(parents=True, exist_ok=True)
                 path = self.run_dir / f"{self.crawler.spider.name}.jsonl"
                 self.fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close_spider
-            self.fh.write(json.dumps(item, ensure_ascii=False, default=str) + "\n")
+            self.fh.write("".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in records))
         return item
 
     def close_spider(self) -> None:

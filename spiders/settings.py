@@ -15,6 +15,7 @@ USER_AGENT = os.environ.get(
     "VIGIE_USER_AGENT", "Vigie/0.1 (veille Smart; +https://github.com/smart-coop/vigie)"
 )
 ROBOTSTXT_OBEY = True
+VIGIE_ROBOTSTXT_MAX_AGE = 86400  # seconds a cached robots.txt is used without asking again (RFC 9309 §2.4)
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0

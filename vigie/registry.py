@@ -36,6 +36,7 @@ _COMMON_KEYS = {
     "homepage",
     "licence",
     "enabled",
+    "immutable",
     "download_delay",
     "concurrency",
     "timeout",
@@ -63,6 +64,7 @@ class Source:
     description: str = ""
     homepage: str = ""
     enabled: bool = True
+    immutable: bool = False  # a URL's document never changes once published: never requested twice
     download_delay: float | None = None
     concurrency: int | None = None
     timeout: float | None = None
@@ -168,6 +170,7 @@ def _source(table: dict[str, Any], defaults: dict[str, Any], subs: dict[str, str
         description=table.get("description", ""),
         homepage=table.get("homepage", ""),
         enabled=bool(table.get("enabled", True)),
+        immutable=bool(table.get("immutable", False)),
         download_delay=merged.get("download_delay"),
         concurrency=merged.get("concurrency"),
         timeout=merged.get("timeout"),

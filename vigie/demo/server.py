@@ -53,6 +53,13 @@ class StaticHandler(SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
+class DemoHTTPServer(ThreadingHTTPServer):
+    # The stdlib's listen backlog of 5 drops connections when every source opens several at once; the
+    # client then waits for a TCP retransmit (1 s), which a real publisher's server would not impose.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 # Items whose only identifier is their page URL get an id derived from it, and links in the newsletter and
 # feeds point at it: a fixed port keeps both the same from one demo run to the next.
 DEMO_PORT = int(os.environ.get("VIGIE_DEMO_PORT", "8647"))
@@ -63,7 +70,7 @@ def serve(directory: Path = SITE, port: int | None = None) -> Iterator[str]:
     """Serve `directory` on 127.0.0.1 for the duration of the block; yields the base URL. Without a port, the
     fixed demo port is tried first, then any free port."""
     handler = type("Handler", (StaticHandler,), {"bytes_sent": 0, "requests": 0})
-    bind = partial(ThreadingHTTPServer, RequestHandlerClass=partial(handler, directory=str(directory)))
+    bind = partial(DemoHTTPServer, RequestHandlerClass=partial(handler, directory=str(directory)))
     if port is None:
         try:
             server = bind(("127.0.0.1", DEMO_PORT))
