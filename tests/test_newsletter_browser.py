@@ -1,5 +1,5 @@
 """The preview opens in headless Chromium (Debian's package, no network) with the expected sections; a
-screenshot is kept in the test's output folder."""
+screenshot is kept in test-output/ at the root of the checkout."""
 
 from __future__ import annotations
 
@@ -102,6 +102,8 @@ def test_preview_screenshot(preview, tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert shot.exists() and shot.stat().st_size > 10_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    keep = preview.parent / "preview.png"
+    # Kept beside the checkout (git-ignored) so whoever ran the tests can look at it afterwards.
+    keep = Path(__file__).resolve().parents[1] / "test-output" / "newsletter-preview-digest-en.png"
+    keep.parent.mkdir(exist_ok=True)
     shutil.copyfile(shot, keep)
     print(f"screenshot: {shot} (copy: {keep})")
