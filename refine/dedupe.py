@@ -258,11 +258,38 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+ItemKeys = tuple[str, str, str, list[tuple[Any, ...]]]
+
+
+def item_keys(item: dict[str, Any]) -> ItemKeys:
+    """What dedupe needs of one item (title key, day, organiser key, exact-match keys): computed per item, so
+    refine's worker processes can compute it next to the item and leave only the matching to the batch."""
+    title, day, org = title_key(item.get("title")), _day(item), organiser_key(item.get("organiser"))
+    exact: list[tuple[Any, ...]] = []
+    deadline = item.get("deadline_at")
+    cpv = tuple(sorted(item.get("cpv") or ()))
+    if deadline and item.get("deadline_precision") == "datetime" and cpv:
+        # Same minute, same CPV codes, and the same budget or the same buyer (place names folded across
+        # languages): the FR and NL publications of one procedure.
+        if item.get("budget_amount"):
+            exact.append(("budget", deadline, cpv, item["budget_amount"]))
+        if org:
+            exact.append(("buyer", deadline, cpv, org))
+    for ref in references(item):
+        exact.append(("ref", ref, day))
+    url = item.get("url")
+    if url and day:
+        exact.append(("url", language_neutral_url(url), day))
+    return title, day, org, exact
+
+
 def assign_clusters(
     items: list[dict[str, Any]],
     known: Iterable[tuple[str, str, str, str | None, str | None]] = (),
+    keys: list[ItemKeys] | None = None,
 ) -> None:
-    """Sets item["cluster_id"] on every item of the batch (see the module docstring for the rules)."""
+    """Sets item["cluster_id"] on every item of the batch (see the module docstring for the rules).
+    `keys`, when given, are item_keys() of the items, in the same order."""
     nodes_ids: list[str] = [item["id"] for item in items]
     position = {item_id: node for node, item_id in enumerate(nodes_ids)}
     stored_cluster: dict[int, str] = {}
@@ -271,11 +298,13 @@ def assign_clusters(
     fuzzy_blocks: dict[tuple[str, ...], list[int]] = defaultdict(list)
     exact_blocks: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     orgs: list[str] = []
+    exact_keys: list[list[tuple[Any, ...]]] = []
     for node, item in enumerate(items):
-        title, day, org = title_key(item.get("title")), _day(item), organiser_key(item.get("organiser"))
+        title, day, org, exact = keys[node] if keys is not None else item_keys(item)
         titles.append(title)
         days.append(day)
         orgs.append(org)
+        exact_keys.append(exact)
         for key in _title_blocks(title, day, org):
             (fuzzy_blocks if key[0] != "title" else exact_blocks)[key].append(node)
     for known_id, cluster_id, key, when, organiser in known:
@@ -287,38 +316,25 @@ def assign_clusters(
         # A stored row only matters if it shares a block with an item of this batch: the others are skipped
         # here, so a run over a big warehouse costs one key computation per stored row.
         title, day = key or "", (when or "")[:10]
-        keys = [
+        shared = [
             k
             for k in _title_blocks(title, day, organiser_key(organiser))
             if k in (fuzzy_blocks if k[0] != "title" else exact_blocks)
         ]
-        if not keys:
+        if not shared:
             continue
         node = len(nodes_ids)
         stored_cluster[node] = cluster_id or known_id
         nodes_ids.append(known_id)
         titles.append(title)
         days.append(day)
-        for k in keys:
+        for k in shared:
             (fuzzy_blocks if k[0] != "title" else exact_blocks)[k].append(node)
 
     union = _Union(len(nodes_ids))
-    for node, item in enumerate(items):
-        day = days[node]
-        deadline = item.get("deadline_at")
-        cpv = tuple(sorted(item.get("cpv") or ()))
-        if deadline and item.get("deadline_precision") == "datetime" and cpv:
-            # Same minute, same CPV codes, and the same budget or the same buyer (place names folded across
-            # languages): the FR and NL publications of one procedure.
-            if item.get("budget_amount"):
-                exact_blocks[("budget", deadline, cpv, item["budget_amount"])].append(node)
-            if orgs[node]:
-                exact_blocks[("buyer", deadline, cpv, orgs[node])].append(node)
-        for ref in references(item):
-            exact_blocks[("ref", ref, day)].append(node)
-        url = item.get("url")
-        if url and day:
-            exact_blocks[("url", language_neutral_url(url), day)].append(node)
+    for node, exact in enumerate(exact_keys):
+        for key in exact:
+            exact_blocks[key].append(node)
 
     for members in exact_blocks.values():
         for other in members[1:]:

@@ -19,6 +19,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from refine import parallel
 from refine.clean import clean_cpv, clean_text, clean_title, truncate
 from refine.dates import normalise_dates, parse_structured
 from refine.dedupe import assign_clusters
@@ -51,28 +52,39 @@ def refine(
     quarantined: list[dict[str, Any]] = []
     reasons: dict[str, int] = {}
     replaced = 0
-    for record in records:
-        if not isinstance(record, dict):
-            _quarantine(quarantined, reasons, {}, f"record is a {type(record).__name__}, not a mapping")
-            continue
-        try:
-            item = refine_record(record, now)
-        except (
-            Exception
-        ) as exc:  # one broken record must not stop a source's batch; it is kept with its reason
-            _quarantine(quarantined, reasons, record, f"refine failed: {type(exc).__name__}: {exc}")
-            continue
-        errors = validate_item(item)
-        if errors:
-            _quarantine(quarantined, reasons, record, "; ".join(errors))
+    batch = records if isinstance(records, list) else list(records)
+    workers = parallel.workers_for(len(batch))
+    keys: dict[str, Any] = {}
+    if workers > 1:
+        outcomes: Iterable[parallel.KeyedOutcome] = parallel.refine_outcomes(batch, now, workers, refine_one)
+    else:
+        outcomes = ((*refine_one(record, now), None) for record in batch)
+    for record, (item, reason, item_keys) in zip(batch, outcomes, strict=True):
+        if item is None:
+            _quarantine(quarantined, reasons, record if isinstance(record, dict) else {}, reason or "")
             continue
         if item["id"] in by_id:
             replaced += 1
             del by_id[item["id"]]  # re-insert so the batch order follows the kept (last) reading
         by_id[item["id"]] = item
+        keys[item["id"]] = item_keys
     items = list(by_id.values())
-    assign_clusters(items, known_clusters)
+    assign_clusters(items, known_clusters, [keys[i["id"]] for i in items] if workers > 1 else None)
     return RefineResult(items=items, quarantined=quarantined, replaced=replaced, errors_by_reason=reasons)
+
+
+def refine_one(record: Any, now: datetime) -> tuple[dict[str, Any] | None, str | None]:
+    """(item, None) for a valid item, (None, reason) for a record that goes to quarantine."""
+    if not isinstance(record, dict):
+        return None, f"record is a {type(record).__name__}, not a mapping"
+    try:
+        item = refine_record(record, now)
+    except Exception as exc:  # one broken record must not stop a source's batch; it is kept with its reason
+        return None, f"refine failed: {type(exc).__name__}: {exc}"
+    errors = validate_item(item)
+    if errors:
+        return None, "; ".join(errors)
+    return item, None
 
 
 def _quarantine(

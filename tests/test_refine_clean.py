@@ -83,3 +83,18 @@ def test_clean_cpv() -> None:
     )
     assert clean_cpv(["4500", "79340000"]) == (["79340000"], True)
     assert clean_cpv(None) == ([], False)
+
+
+def test_control_characters_become_spaces() -> None:
+    assert clean_text("Appel\x00à\x1fprojets\x7f 2027") == "Appel à projets 2027"
+
+
+def test_control_characters_inside_markup_do_not_stop_cleaning() -> None:
+    assert clean_text("<p>Appel\x0b à projets</p><p>Théâtre</p>") == "Appel à projets Théâtre"
+
+
+@pytest.mark.parametrize("ref", ["&#1;", "&#11;", "&#x1f;", "&#127;", "&amp;#8;"])
+def test_escaped_control_characters_never_come_out(ref: str) -> None:
+    cleaned = clean_text(f"Appel {ref} 2027")
+    assert cleaned.startswith("Appel") and cleaned.endswith("2027")
+    assert not any(ord(c) < 32 or ord(c) == 127 for c in cleaned)

@@ -1,0 +1,124 @@
+"""The per-record stages of refine on every core, for big batches (a first collection of TED, a backfill).
+
+Records are independent until dedupe, so a batch is cut into chunks that worker processes refine while this
+process sends the next chunks and collects the results; dedupe then runs here over the whole batch. Workers
+are forked when this process has a single thread (they inherit the loaded language model and taxonomies);
+a process with other threads (Prefect's) gets them from a forkserver instead, as forking it could copy a lock
+another thread holds. They stay up for the next batch of the same process. If the workers cannot start (a
+script without an `if __name__ == "__main__":` guard under a forkserver), the batch is refined here.
+
+VIGIE_REFINE_WORKERS sets the number of workers (default: the CPU count; 1 turns this off).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
+from typing import Any
+
+# Below this a batch is refined in this process: starting workers (about 1 s) would cost more than it saves.
+MIN_PARALLEL_RECORDS = 20_000
+CHUNK_RECORDS = 2_000
+
+Outcome = tuple[dict[str, Any] | None, str | None]  # (item, None) or (None, why it was refused)
+# ... plus the item's dedupe keys, computed in the worker too so that only the matching is left to the batch
+KeyedOutcome = tuple[dict[str, Any] | None, str | None, Any]
+
+_executor: Executor | None = None
+_executor_workers = 0
+
+
+def workers_for(count: int) -> int:
+    """How many worker processes a batch of `count` records gets (1 = refine in this process)."""
+    if count < MIN_PARALLEL_RECORDS:
+        return 1
+    configured = os.environ.get("VIGIE_REFINE_WORKERS", "").strip()
+    try:
+        wanted = int(configured) if configured else (os.cpu_count() or 1)
+    except ValueError:
+        wanted = 1
+    return max(1, min(wanted, count // CHUNK_RECORDS))
+
+
+def refine_outcomes(
+    records: list[dict[str, Any]],
+    now: datetime,
+    workers: int,
+    one: Callable[[dict[str, Any], datetime], Outcome],
+) -> Iterator[Outcome]:
+    """Outcomes in record order, computed by `workers` processes."""
+    chunks = [records[i : i + CHUNK_RECORDS] for i in range(0, len(records), CHUNK_RECORDS)]
+    done = 0
+    try:
+        executor = _pool(workers)
+        for outcomes in executor.map(_refine_chunk, chunks, _repeat(now), _repeat(one)):
+            done += 1
+            yield from outcomes
+    except BrokenProcessPool:
+        _reset()
+        logging.getLogger(__name__).warning("refine workers could not run; refining in this process")
+        for chunk in chunks[done:]:
+            yield from _refine_chunk(chunk, now, one)
+
+
+def _refine_chunk(
+    records: list[dict[str, Any]], now: datetime, one: Callable[[dict[str, Any], datetime], Outcome]
+) -> list[KeyedOutcome]:
+    from refine.dedupe import item_keys
+
+    out: list[KeyedOutcome] = []
+    for record in records:
+        item, reason = one(record, now)
+        out.append((item, reason, item_keys(item) if item is not None else None))
+    return out
+
+
+def _repeat(value: Any) -> Iterator[Any]:
+    while True:
+        yield value
+
+
+def _warm() -> None:
+    # Load the language model, the sector taxonomy and the gazetteer before the first chunk arrives.
+    from datetime import UTC
+
+    from refine.pipeline import refine
+
+    refine(
+        [{"source": "warm-up", "native_id": "1", "kind": "call", "title": "Appel à projets culture"}],
+        now=datetime.now(UTC),
+    )
+
+
+def _pool(workers: int) -> Executor:
+    global _executor, _executor_workers
+    if _executor is None or _executor_workers != workers:
+        _reset()
+        if threading.active_count() == 1:
+            context = multiprocessing.get_context("fork")
+        else:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["refine.pipeline"])
+        _executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm)
+        _executor_workers = workers
+    return _executor
+
+
+def _reset() -> None:
+    global _executor, _executor_workers
+    if _executor is not None:
+        _executor.shutdown(wait=False, cancel_futures=True)
+    _executor, _executor_workers = None, 0
+
+
+@atexit.register
+def _shutdown() -> None:
+    if _executor is not None:
+        _executor.shutdown(wait=False, cancel_futures=True)
