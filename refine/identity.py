@@ -90,6 +90,11 @@ def url_native_id(url: str) -> str:
 
 def native_id_for(native_id: object, url: str | None) -> str:
     text = str(native_id).strip() if native_id is not None else ""
+    if text.startswith(("http://", "https://")):
+        # A page address used as identifier: the same page with other tracking parameters is the same item.
+        # The fragment stays: "page#event-1" and "page#event-2" are two events of one page.
+        _, _, fragment = text.partition("#")
+        return canonical_url(text) + (f"#{fragment}" if fragment else "")
     return text or url_native_id(url or "")
 
 

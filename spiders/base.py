@@ -79,7 +79,8 @@ class VigieSpider(scrapy.Spider):
 
     def request(self, url: str, **kwargs: Any) -> Request:
         kwargs.setdefault("callback", self.parse)
-        return Request(url, errback=self.on_error, **kwargs)
+        kwargs.setdefault("errback", self.on_error)
+        return Request(url, **kwargs)
 
     # --- responses ------------------------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
@@ -297,12 +298,24 @@ class HtmlListSpider(VigieSpider):
                 self.fail(f"{response.url}: {exc}")
                 return
             for link in links:
-                yield self.request(link, callback=self.parse_detail, cb_kwargs={"base": base.get(link)})
+                yield self.request(
+                    link,
+                    callback=self.parse_detail,
+                    errback=self.detail_failed,
+                    cb_kwargs={"base": base.get(link)},
+                )
         else:
             yield RecordBatch(self.records(response))
         nxt = html_list.next_page(response.body, response.url, opts)
         if nxt and self.more_pages_allowed():
             yield self.request(nxt)
+
+    def detail_failed(self, failure: Any) -> Iterator[dict]:
+        """A detail page that fails is reported, and what the list page said about the item is kept."""
+        self.on_error(failure)
+        base = failure.request.cb_kwargs.get("base")
+        if base:
+            yield apply_defaults(dict(base), self.source)
 
     def parse_detail(self, response: Response, base: dict | None = None) -> Iterator[dict]:
         from spiders.parsers import html_list

@@ -88,6 +88,7 @@ RAW_FIELDS = (
     "sectors",
     "regions",
     "scope",
+    "flags",
     "raw_ref",
 )
 

@@ -46,3 +46,16 @@ def test_content_hash_changes_with_deadline_not_with_cluster() -> None:
     assert content_hash(item) == content_hash(same)
     assert content_hash(item) != content_hash(postponed)
     assert len(content_hash(item)) == 32
+
+
+def test_a_url_used_as_identifier_loses_its_tracking_parameters() -> None:
+    a = native_id_for("https://www.songkick.com/concerts/123?utm_source=feed&utm_medium=rss", None)
+    b = native_id_for("https://www.songkick.com/concerts/123?utm_campaign=x", None)
+    assert a == b == "https://www.songkick.com/concerts/123"
+
+
+def test_a_url_identifier_keeps_its_fragment() -> None:
+    assert (
+        native_id_for("https://agenda.example.be/page#event-2", None)
+        == "https://agenda.example.be/page#event-2"
+    )

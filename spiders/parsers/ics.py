@@ -80,7 +80,9 @@ def parse(
 
     yielded = skipped = 0
     for event in singles:
-        record = _record(event, source=source, url=url, kind=kind, occurrence=False)
+        # An override whose master is not in the file (a CalDAV range export, a master deleted upstream) is still one
+        # occurrence of a series: UID alone would give every such override of the series the same native_id.
+        record = _record(event, source=source, url=url, kind=kind, occurrence="RECURRENCE-ID" in event)
         if record is None:
             skipped += 1
             continue

@@ -9,7 +9,9 @@ are found at any depth (`@graph`, ItemList elements, an organisation's `event` l
 
 Sniffing sees only the first 4 KiB, where a page's JSON-LD rarely is: any HTML document is claimed, and a page
 without a schema.org Event is a ParseError saying so. eventStatus EventCancelled gives status "cancelled";
-postponed or rescheduled events keep no status (their new dates are in startDate) and refine decides.
+EventRescheduled keeps no status (its new date is in startDate). EventPostponed keeps no status either (the item
+schema has no "postponed" status) but gets the flag "postponed", since schema.org keeps the original startDate on
+such an event and readers must not take it for the real date.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ _COUNTRY_NAMES = {
 }
 _DATE = re.compile(
     r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2})?)?\s*$",
+    r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?\s*$",
     re.I,
 )
 _HASH_ID = re.compile(r"^h[0-9a-f]{16}$")  # what stable_id() makes
@@ -187,7 +189,8 @@ def _date(value: Any) -> str | None:
     if hour is not None:
         out += f"T{int(hour):02d}:{minute}:{second or '00'}"
         if zone:
-            out += "+00:00" if zone.upper() == "Z" else (zone if ":" in zone else f"{zone[:3]}:{zone[3:]}")
+            digits = zone[1:].replace(":", "").ljust(4, "0")  # "+02", "+0200" and "+02:00" alike
+            out += "+00:00" if zone.upper() == "Z" else f"{zone[0]}{digits[:2]}:{digits[2:]}"
     return out
 
 
@@ -219,9 +222,16 @@ def _place(location: Any) -> dict[str, str | None]:
     return {"location": text or None, "postal_code": postal, "city": city, "country": country}
 
 
+def _status_name(value: Any) -> str:
+    # Written as a URL, a bare name, a compact IRI ("schema:EventCancelled") or a node {"@id": ...}.
+    value = _first(value)
+    if isinstance(value, dict):
+        value = value.get("@id") or value.get("name")
+    return (_string(value) or "").rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower()
+
+
 def _status(value: Any) -> str | None:
-    status = (_string(value) or "").rsplit("/", 1)[-1].lower()
-    return "cancelled" if status == "eventcancelled" else None
+    return "cancelled" if _status_name(value) == "eventcancelled" else None
 
 
 def _record(
@@ -248,6 +258,8 @@ def _record(
         organiser=_string(event.get("organizer")),
         language=lang2(_string(event.get("inLanguage"))) or page_lang,
         status=_status(event.get("eventStatus")),
+        # Postponed without a new date: the date shown is the old one, so readers must be told.
+        flags=["postponed"] if _status_name(event.get("eventStatus")) == "eventpostponed" else [],
         raw_ref=ident,
         **_place(event.get("location")),
     )
