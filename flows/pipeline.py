@@ -82,6 +82,7 @@ async def vigie_run(
             quarantined.extend(refined.quarantined)
             row.valid = len(refined.items)
             row.quarantined = len(refined.quarantined)
+            row.repeated = refined.replaced
         per_source[source.name] = row
         summary.sources.append(row)
 
@@ -100,8 +101,10 @@ async def vigie_run(
     finished = datetime.now(UTC).isoformat()
     rows = []
     for row in summary.sources:
+        # Records that repeat an id within the run (a feed listing an entry twice) are neither valid nor
+        # refused: the valid share is taken over the others.
         row.status, row.flag = health.assess(
-            row.records, row.valid, len(row.errors), history.get(row.name, health.History())
+            row.records - row.repeated, row.valid, len(row.errors), history.get(row.name, health.History())
         )
         rows.append(_ledger_row(run_id, now, finished, row))
     checks = record_health(home_path, rows)
@@ -130,6 +133,7 @@ def _ledger_row(run_id: str, started: datetime, finished: str, row: SourceSummar
         "quarantined": row.quarantined,
         "errors": len(row.errors),
         "bytes": row.bytes,
+        "seconds": round(row.seconds, 3),
         "message": "; ".join([*row.errors[:3], row.flag]).strip("; ")[:1000],
     }
 

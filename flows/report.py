@@ -107,7 +107,7 @@ def print_sources(registry_file: Path | None, home: Path) -> None:
             s.kind or "-",
             s.state,
             f"[{style}]{status}[/]" if style else status,
-            str(h.get("last_success") or "-"),
+            _minute(h.get("last_success")),
             str(h.get("consecutive_failures", 0)),
             str(h.get("last_yield", "-")),
         )
@@ -128,6 +128,13 @@ def _health(home: Path) -> dict[str, dict]:
     finally:
         con.close()
     return {r["source"]: r for r in rows}
+
+
+def _minute(value: object) -> str:
+    """A last-success time as people read it (Brussels time from the snapshot), not to the microsecond."""
+    if value is None:
+        return "-"
+    return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime") else str(value)
 
 
 def _unchanged(s: SourceSummary) -> str:

@@ -19,6 +19,7 @@ class SourceSummary:
     bytes: int = 0
     not_modified: int = 0
     reused: int = 0  # immutable documents already collected, not requested
+    repeated: int = 0  # records repeating an id already read in this run (the last reading is kept)
     flag: str = ""
     started_at: str = ""
     finished_at: str = ""

@@ -97,9 +97,9 @@ def _xml_feed(body: bytes, *, source: str, url: str, options: Mapping[str, Any],
         _entry_record(e, source=source, base=base, feed_lang=feed_lang, options=options)
         for e in parsed.entries
     ]
-    # An entry with neither title, link nor text is what is left of a cut item: nothing to announce.
-    records = [r for r in records if r["title"] or r["url"] or r["summary"]]
-    if not records and parsed.bozo:
+    # An entry with neither title, link nor text is what is left of a cut item: it still goes on, so refine
+    # quarantines it with its reason and the source's health counts it, instead of it vanishing here.
+    if not any(r["title"] or r["url"] or r["summary"] for r in records) and parsed.bozo:
         raise ParseError(
             f"{what}: broken feed, no entry could be read ({_bozo_reason(parsed.get('bozo_exception'))})"
         )

@@ -3,9 +3,10 @@
 -- JSON. content_hash covers every item field (one slot per field, NULL as empty), so an unchanged item is
 -- recognised without comparing columns one by one; md5 keeps it stable across DuckDB versions.
 CREATE OR REPLACE TEMP TABLE incoming AS
+WITH typed AS (SELECT *, to_json(texts) AS texts_json FROM batch)
 SELECT
     id, kind, source, native_id, url, title, summary, language,
-    to_json(texts) AS texts,
+    texts_json AS texts,
     published_at::TIMESTAMPTZ AS published_at,
     deadline_at::TIMESTAMPTZ AS deadline_at,
     deadline_precision,
@@ -23,10 +24,10 @@ SELECT
         AS search_text,
     md5(concat_ws(chr(31),
         id, coalesce(kind, ''), coalesce(source, ''), coalesce(native_id, ''), coalesce(url, ''),
-        coalesce(title, ''), coalesce(summary, ''), coalesce(language, ''), coalesce(to_json(texts)::VARCHAR, ''),
+        coalesce(title, ''), coalesce(summary, ''), coalesce(language, ''), coalesce(texts_json::VARCHAR, ''),
         coalesce(published_at, ''), coalesce(deadline_at, ''), coalesce(deadline_precision, ''),
         coalesce(starts_at, ''), coalesce(ends_at, ''), coalesce(organiser, ''), coalesce(country, ''),
         coalesce(regions::VARCHAR, ''), coalesce(scope, ''), coalesce(location, ''), coalesce(cpv::VARCHAR, ''),
         coalesce(sectors::VARCHAR, ''), coalesce(status, ''), coalesce(budget_amount::VARCHAR, ''),
         coalesce(budget_currency, ''), coalesce(cluster_id, ''), coalesce(flags::VARCHAR, ''))) AS content_hash
-FROM batch;
+FROM typed;
