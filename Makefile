@@ -25,11 +25,12 @@ lint: venv
 	$(BIN)/ruff check .
 
 bench: venv
-	$(BIN)/python bench/refine.py --items 100000
+	$(BIN)/python bench/refine.py --items 100000 --parse-cap 20000
 	$(BIN)/python bench/load.py --items 100000
 	$(BIN)/python bench/newsletters.py --items 100000
 	$(BIN)/python bench/feeds.py --items 100000
 	$(BIN)/python bench/collect.py
+	$(BIN)/python bench/scale.py --items 1000000
 
 clean:
 	rm -rf $(VENV) vigie-data .pytest_cache

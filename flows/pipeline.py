@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prefect import flow
 
@@ -27,6 +27,9 @@ from flows.tasks import (
 )
 from vigie import registry
 from vigie.paths import raw_dir
+
+if TYPE_CHECKING:
+    from refine.dedupe import KnownClusters
 
 
 def new_run_id(now: datetime) -> str:
@@ -165,10 +168,12 @@ def _read_history(home: Path) -> tuple[dict[str, health.History], dict[str, str]
         con.close()
 
 
-def _cluster_candidates(home: Path) -> list[tuple]:
+def _cluster_candidates(home: Path) -> KnownClusters:
+    """The stored items' dedupe rows, indexed once for every refine and dedupe step of the run."""
+    from refine.dedupe import KnownClusters
     from warehouse.store import Warehouse
 
     try:
-        return list(Warehouse(home).cluster_candidates())
+        return KnownClusters(Warehouse(home).cluster_candidates())
     except Exception:  # noqa: BLE001 - first run: nothing stored yet
-        return []
+        return KnownClusters()

@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prefect import task
 from prefect.cache_policies import NONE
 
 from spiders.crawl import CollectResult, collect
 from vigie.registry import Source
+
+if TYPE_CHECKING:
+    from refine.dedupe import KnownClusters
 
 LOADED_MARK = "LOADED"
 
@@ -49,7 +52,7 @@ def read_raw(paths: list[Path]) -> tuple[list[dict], list[dict]]:
 
 
 @task(name="refine", cache_policy=NONE)
-def refine_source(paths: list[Path], now: datetime, known: list[tuple]) -> Any:
+def refine_source(paths: list[Path], now: datetime, known: KnownClusters) -> Any:
     from refine.pipeline import refine
 
     records, bad = read_raw(paths)
@@ -59,7 +62,7 @@ def refine_source(paths: list[Path], now: datetime, known: list[tuple]) -> Any:
 
 
 @task(name="dedupe", cache_policy=NONE)
-def dedupe_run(items: list[dict], known: list[tuple]) -> int:
+def dedupe_run(items: list[dict], known: KnownClusters) -> int:
     """Clusters across all sources of the run and what is already stored; returns how many items joined
     another item's cluster."""
     from refine.dedupe import assign_clusters

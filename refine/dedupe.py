@@ -11,7 +11,7 @@ compared or joined:
                                      buyer names are compared with Belgian place names folded across languages)
   same reference number + same day   -> joined ("2024/S 198-612681", "CSC 2027/015" quoted by both versions)
   same page URL + same day           -> joined (language markers /fr/, ?lang=nl removed)
-The "day" is the deadline day, or the start day for events. Blocks bigger than BLOCK_LIMIT (e.g. every item
+The "day" is the deadline day, or the start day for events, or for undated items their publication month. Blocks bigger than BLOCK_LIMIT (e.g. every item
 of a huge publisher on one day) are split further by title word, so the cost stays linear.
 
 Cluster ids are stable across runs: `known` rows carry the clusters already stored; a cluster that contains a
@@ -213,8 +213,19 @@ def language_neutral_url(url: str) -> str:
 
 
 def _day(item: dict[str, Any]) -> str:
-    value = item.get("deadline_at") or item.get("starts_at") or ""
-    return value[:10]
+    return (_when(item) or "")[:10]
+
+
+def _when(item: dict[str, Any]) -> str | None:
+    """The date that places an item for matching: its deadline or start, else "m" + its publication month.
+    Undated items (news, announcements) of one publisher would otherwise share a single block that grows with
+    every run, and each new batch would be compared with all of them; the same announcement relayed by two
+    sources is published in the same month (warehouse/sql/read/cluster_candidates.sql says the same)."""
+    value = item.get("deadline_at") or item.get("starts_at")
+    if value:
+        return value
+    published = item.get("published_at")
+    return f"m{published[:7]}" if published else None
 
 
 def fingerprint(item: dict[str, Any]) -> tuple[str, str, str, str | None, str | None]:
@@ -223,7 +234,7 @@ def fingerprint(item: dict[str, Any]) -> tuple[str, str, str, str | None, str | 
         item["id"],
         item.get("cluster_id") or item["id"],
         title_key(item.get("title")),
-        item.get("deadline_at") or item.get("starts_at"),
+        _when(item),
         item.get("organiser"),
     )
 
@@ -283,13 +294,45 @@ def item_keys(item: dict[str, Any]) -> ItemKeys:
     return title, day, org, exact
 
 
+KnownRow = tuple[
+    str, str, str, str | None, str | None
+]  # fingerprint(): id, cluster, title key, day, organiser
+
+
+class KnownClusters:
+    """The stored items' fingerprints, indexed by block key once, so that each batch of a run (one per source,
+    then the whole run) looks up the few stored rows sharing its blocks instead of reading them all: the cost
+    of a run stays linear in the warehouse's size, not in size times sources."""
+
+    def __init__(self, rows: Iterable[KnownRow] = ()) -> None:
+        self.rows: list[tuple[str, str, str, str]] = []  # id, cluster, title key, day
+        self.cluster_of: dict[str, str] = {}
+        self.blocks: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        self.add(rows)
+
+    def add(self, rows: Iterable[KnownRow]) -> None:
+        for known_id, cluster_id, key, when, organiser in rows:
+            title, day = key or "", (when or "")[:10]
+            index = len(self.rows)
+            self.rows.append((known_id, cluster_id or known_id, title, day))
+            self.cluster_of[known_id] = cluster_id or known_id
+            for block in _title_blocks(title, day, organiser_key(organiser)):
+                self.blocks[block].append(index)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
 def assign_clusters(
     items: list[dict[str, Any]],
-    known: Iterable[tuple[str, str, str, str | None, str | None]] = (),
+    known: KnownClusters | Iterable[KnownRow] = (),
     keys: list[ItemKeys] | None = None,
 ) -> None:
     """Sets item["cluster_id"] on every item of the batch (see the module docstring for the rules).
-    `keys`, when given, are item_keys() of the items, in the same order."""
+    `known` is best a KnownClusters built once per run; `keys`, when given, are item_keys() of the items, in
+    the same order."""
+    if not isinstance(known, KnownClusters):
+        known = KnownClusters(known)
     nodes_ids: list[str] = [item["id"] for item in items]
     position = {item_id: node for node, item_id in enumerate(nodes_ids)}
     stored_cluster: dict[int, str] = {}
@@ -307,29 +350,27 @@ def assign_clusters(
         exact_keys.append(exact)
         for key in _title_blocks(title, day, org):
             (fuzzy_blocks if key[0] != "title" else exact_blocks)[key].append(node)
-    for known_id, cluster_id, key, when, organiser in known:
-        node = position.get(known_id)
-        if node is not None:
-            # The stored row of an item refined again: it brings its stored cluster, not a second node.
-            stored_cluster[node] = cluster_id or known_id
-            continue
-        # A stored row only matters if it shares a block with an item of this batch: the others are skipped
-        # here, so a run over a big warehouse costs one key computation per stored row.
-        title, day = key or "", (when or "")[:10]
-        shared = [
-            k
-            for k in _title_blocks(title, day, organiser_key(organiser))
-            if k in (fuzzy_blocks if k[0] != "title" else exact_blocks)
-        ]
-        if not shared:
+        # The stored row of an item refined again brings its stored cluster, not a second node.
+        stored = known.cluster_of.get(item["id"])
+        if stored is not None:
+            stored_cluster[node] = stored
+    # Stored rows sharing a block with an item of this batch join it as nodes; the others play no part.
+    sharing: dict[int, list[tuple[str, ...]]] = defaultdict(list)
+    for blocks in (fuzzy_blocks, exact_blocks):
+        for key in blocks:
+            for index in known.blocks.get(key, ()):
+                sharing[index].append(key)
+    for index in sorted(sharing):
+        known_id, cluster_id, title, day = known.rows[index]
+        if known_id in position:
             continue
         node = len(nodes_ids)
-        stored_cluster[node] = cluster_id or known_id
+        stored_cluster[node] = cluster_id
         nodes_ids.append(known_id)
         titles.append(title)
         days.append(day)
-        for k in shared:
-            (fuzzy_blocks if k[0] != "title" else exact_blocks)[k].append(node)
+        for key in sharing[index]:
+            (fuzzy_blocks if key[0] != "title" else exact_blocks)[key].append(node)
 
     union = _Union(len(nodes_ids))
     for node, exact in enumerate(exact_keys):

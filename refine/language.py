@@ -154,6 +154,57 @@ def _first_part(text: str) -> str:
     return text
 
 
+def _sample(text: str) -> str:
+    """The part of `text` the detector reads: the first language of a bilingual title, cut at a word."""
+    sample = _first_part(text[: DETECT_MAX_CHARS * 2])
+    if len(sample) > DETECT_MAX_CHARS:
+        cut = sample.rfind(" ", 0, DETECT_MAX_CHARS)
+        sample = sample[: cut if cut > 0 else DETECT_MAX_CHARS]
+    return sample
+
+
+# Detector answers computed ahead for a batch (prime()); a cache only: a miss classifies the text on its own.
+_primed: dict[str, tuple[str, float]] = {}
+_PRIMED_MAX = 50_000
+
+
+def prime(texts: list[str], declared: list[str | None]) -> None:
+    """Classify at once the texts detect_language() will be asked about (same arguments), so that each of those
+    calls finds its answer ready: one vectorised pass (refine.langid_batch) instead of one model walk per text.
+    Texts the detector will not be needed for (declared language kept, lexicon-settled short titles) are left."""
+    wanted: dict[str, None] = {}
+    for text, hint in zip(texts, declared, strict=True):
+        if not text:
+            continue
+        sample = _sample(text)
+        words = len(_WORD.findall(sample))
+        if words > SHORT_MAX_WORDS and (words >= OVERRULE_MIN_WORDS or not normalise_declared(hint)):
+            wanted[sample] = None
+    if not wanted:
+        return
+    samples = [s for s in wanted if s not in _primed]
+    if len(_primed) + len(samples) > _PRIMED_MAX:
+        _primed.clear()
+    _primed.update(zip(samples, _batch_classifier().classify_many(samples), strict=True))
+
+
+def _classify(sample: str) -> tuple[str, float]:
+    answer = _primed.get(sample)
+    return answer if answer is not None else _detector().classify(sample)
+
+
+_batch: Any = None
+
+
+def _batch_classifier() -> Any:
+    global _batch
+    if _batch is None:
+        from refine.langid_batch import BatchClassifier
+
+        _batch = BatchClassifier(_detector())
+    return _batch
+
+
 def detect_language(text: str, declared: str | None = None) -> str | None:
     """ISO 639-1 code of `text` (fr/nl/en/de), or None when it cannot be told.
 
@@ -163,10 +214,7 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
     declared_code = normalise_declared(declared)
     if not text or not text.strip():
         return declared_code
-    sample = _first_part(text[: DETECT_MAX_CHARS * 2])
-    if len(sample) > DETECT_MAX_CHARS:
-        cut = sample.rfind(" ", 0, DETECT_MAX_CHARS)
-        sample = sample[: cut if cut > 0 else DETECT_MAX_CHARS]
+    sample = _sample(text)
     words = _WORD.findall(sample)
     if not words:
         return declared_code
@@ -176,9 +224,9 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
         winner = _lexicon_winner(_lexicon_votes(words))
         if winner:
             return winner
-        lang, confidence = _detector().classify(sample)
+        lang, confidence = _classify(sample)
         return lang if confidence >= SHORT_MIN_CONFIDENCE else None
-    lang, confidence = _detector().classify(sample)
+    lang, confidence = _classify(sample)
     if declared_code:
         return lang if lang != declared_code and confidence >= OVERRULE_MIN_CONFIDENCE else declared_code
     if confidence < LEXICON_TIEBREAK_BELOW:
@@ -189,9 +237,10 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
 
 
 def detect_many(texts: list[str], declared: list[str | None] | None = None) -> list[str | None]:
-    """detect_language over a list (same answers; the model is loaded once for the whole batch)."""
+    """detect_language over a list (same answers, the detector run once over the whole list)."""
     if declared is None:
-        return [detect_language(t) for t in texts]
+        declared = [None] * len(texts)
     if len(declared) != len(texts):
         raise ValueError(f"detect_many: {len(texts)} texts but {len(declared)} declared languages")
+    prime(texts, declared)
     return [detect_language(t, d) for t, d in zip(texts, declared, strict=True)]

@@ -25,6 +25,7 @@ from refine.dates import normalise_dates, parse_structured
 from refine.dedupe import assign_clusters
 from refine.identity import item_id, native_id_for
 from refine.language import detect_language
+from refine.language import prime as prime_language
 from refine.regions import tag_place
 from refine.sectors import tag_sectors
 from refine.status import compute_status
@@ -48,17 +49,28 @@ def refine(
     `known_clusters` are the stored items' dedupe rows (refine.dedupe.fingerprint) so clusters persist."""
     if now.tzinfo is None:
         raise ValueError("refine needs a timezone-aware `now`")
+    batch = records if isinstance(records, list) else list(records)
+    with parallel.gc_paused():
+        return _refine_batch(batch, now, known_clusters)
+
+
+def _refine_batch(
+    batch: list[dict[str, Any]], now: datetime, known_clusters: Iterable[Known]
+) -> RefineResult:
     by_id: dict[str, dict[str, Any]] = {}
     quarantined: list[dict[str, Any]] = []
     reasons: dict[str, int] = {}
     replaced = 0
-    batch = records if isinstance(records, list) else list(records)
     workers = parallel.workers_for(len(batch))
     keys: dict[str, Any] = {}
     if workers > 1:
-        outcomes: Iterable[parallel.KeyedOutcome] = parallel.refine_outcomes(batch, now, workers, refine_one)
+        outcomes: Iterable[parallel.KeyedOutcome] = parallel.refine_outcomes(batch, now, workers, refine_many)
     else:
-        outcomes = ((*refine_one(record, now), None) for record in batch)
+        outcomes = (
+            (*outcome, None)
+            for start in range(0, len(batch), parallel.CHUNK_RECORDS)
+            for outcome in refine_many(batch[start : start + parallel.CHUNK_RECORDS], now)
+        )
     for record, (item, reason, item_keys) in zip(batch, outcomes, strict=True):
         if item is None:
             _quarantine(quarantined, reasons, record if isinstance(record, dict) else {}, reason or "")
@@ -73,13 +85,44 @@ def refine(
     return RefineResult(items=items, quarantined=quarantined, replaced=replaced, errors_by_reason=reasons)
 
 
-def refine_one(record: Any, now: datetime) -> tuple[dict[str, Any] | None, str | None]:
+Outcome = tuple[dict[str, Any] | None, str | None]  # (item, None) or (None, why the record is quarantined)
+
+
+def refine_one(record: Any, now: datetime) -> Outcome:
     """(item, None) for a valid item, (None, reason) for a record that goes to quarantine."""
+    return _finish(record, _start(record), now)
+
+
+def refine_many(records: list[Any], now: datetime) -> list[Outcome]:
+    """refine_one over a list, with the language detector run once over all the texts it will be asked about."""
+    started = [_start(record) for record in records]
+    texts, hints = [], []
+    for record, (item, _) in zip(records, started, strict=True):
+        if item is not None and item["title"]:
+            texts.append(f"{item['title']} {item['summary']}" if item["summary"] else item["title"])
+            hints.append(language_code(record.get("language")))
+    prime_language(texts, hints)
+    return [_finish(record, begun, now) for record, begun in zip(records, started, strict=True)]
+
+
+def _start(record: Any) -> Outcome:
     if not isinstance(record, dict):
         return None, f"record is a {type(record).__name__}, not a mapping"
     try:
-        item = refine_record(record, now)
+        item = clean_stage(record)
+        identity_stage(item, record)
     except Exception as exc:  # one broken record must not stop a source's batch; it is kept with its reason
+        return None, f"refine failed: {type(exc).__name__}: {exc}"
+    return item, None
+
+
+def _finish(record: Any, begun: Outcome, now: datetime) -> Outcome:
+    item, reason = begun
+    if item is None:
+        return None, reason
+    try:
+        finish_record(item, record, now)
+    except Exception as exc:  # as in _start
         return None, f"refine failed: {type(exc).__name__}: {exc}"
     errors = validate_item(item)
     if errors:
@@ -106,6 +149,11 @@ def refine_record(record: dict[str, Any], now: datetime) -> dict[str, Any]:
     """One record through every per-item stage (dedupe needs the batch and runs in refine())."""
     item = clean_stage(record)
     identity_stage(item, record)
+    return finish_record(item, record, now)
+
+
+def finish_record(item: dict[str, Any], record: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The stages after clean and identity."""
     text = language_stage(item, record)
     normalise_dates(record, item, now, text=text)
     sector_stage(item, record, text)

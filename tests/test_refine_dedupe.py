@@ -183,3 +183,26 @@ def test_blocking_avoids_all_pairs(monkeypatch) -> None:
     assert calls < 5050 * 64  # linear in n; all pairs would be 12.7 million
     assert len({item["cluster_id"] for item in items + twins}) == 5000
     assert all(twin["cluster_id"] == items[n * 100]["cluster_id"] for n, twin in enumerate(twins))
+
+
+def test_an_index_of_stored_rows_built_once_serves_every_batch_of_a_run() -> None:
+    stored = [
+        make_item(5, id="source-b:5", source="source-b", cluster_id="source-b:5",
+                  title="Résidence d'écriture théâtrale à Mons 2027"),
+        make_item(6, id="source-b:6", source="source-b", cluster_id="source-b:6", title="Appel danse Liège 2027"),
+        make_item(7, id="source-c:7", source="source-c", cluster_id="source-b:6", title="Appel danse à Liège 2027"),
+    ]  # fmt: skip
+    index = dedupe.KnownClusters(fingerprint(item) for item in stored)
+    assert len(index) == 3
+    for known in (index, [fingerprint(item) for item in stored]):
+        first = [make_item(1, id="a:1", source="a", title="Résidence d'écriture théâtrale (Mons) 2027")]
+        second = [
+            make_item(2, id="a:2", source="a", title="Appel danse Liège 2027"),
+            make_item(
+                7, id="source-c:7", source="source-c", title="Appel danse à Liège 2027"
+            ),  # a stored item seen again
+            make_item(3, id="a:3", source="a", title="Marché de nettoyage des bureaux"),
+        ]
+        assign_clusters(first, known)
+        assign_clusters(second, known)
+        assert [i["cluster_id"] for i in first + second] == ["source-b:5", "source-b:6", "source-b:6", "a:3"]

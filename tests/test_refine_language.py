@@ -145,3 +145,28 @@ def test_detect_many_matches_detect_language_and_checks_lengths():
 def test_detector_is_loaded_once():
     assert _detector() is _detector()
     assert sorted(_detector().nb_classes) == ["de", "en", "fr", "nl"]
+
+
+def test_batch_classifier_gives_py3langids_answers_on_the_labelled_set():
+    from refine.langid_batch import BatchClassifier
+
+    texts = [r["text"] for r in _rows()] + ["", "2027", "!!!", "ÉCOLE DE CIRQUE", "Ü" * 300]
+    single = [_detector().classify(t) for t in texts]
+    batch = BatchClassifier(_detector()).classify_many(texts)
+    assert [lang for lang, _ in batch] == [lang for lang, _ in single]
+    assert max(abs(a - b) for (_, a), (_, b) in zip(batch, single, strict=True)) < 1e-4
+
+
+def test_primed_answers_are_the_detectors_answers(monkeypatch):
+    from refine import language
+
+    rows = _rows()
+    texts, declared = (
+        [r["text"] for r in rows],
+        [None, "fr", "nl"] * (len(rows) // 3) + [None] * (len(rows) % 3),
+    )
+    monkeypatch.setattr(language, "_primed", {})
+    alone = [detect_language(t, d) for t, d in zip(texts, declared, strict=True)]
+    language.prime(texts, declared)
+    assert len(language._primed) > len(rows) / 2  # the long texts were classified ahead
+    assert [detect_language(t, d) for t, d in zip(texts, declared, strict=True)] == alone

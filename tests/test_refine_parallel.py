@@ -97,3 +97,10 @@ def test_broken_workers_fall_back_to_this_process(records, small_chunks, monkeyp
     monkeypatch.setattr(parallel, "_pool", lambda workers: Broken())
     together = refine(records, now=NOW)
     assert together.items == _serial(records, monkeypatch).items
+
+
+def test_a_list_refined_at_once_equals_records_refined_one_by_one(records):
+    from refine.pipeline import refine_many, refine_one
+
+    assert refine_many(records, NOW) == [refine_one(r, NOW) for r in records]
+    assert refine_many([*records[:3], "not a record"], NOW)[-1] == (None, "record is a str, not a mapping")

@@ -34,6 +34,11 @@ def pipeline(monkeypatch: pytest.MonkeyPatch) -> Iterator[types.ModuleType]:
         except ModuleNotFoundError:
             missing.append(name)
             monkeypatch.setitem(sys.modules, name, types.SimpleNamespace(**{attr: function}))
+    if not missing:  # re-importing would leave other tests holding functions workers cannot unpickle
+        module = importlib.import_module("refine.pipeline")
+        module.STANDINS = missing  # type: ignore[attr-defined]
+        yield module
+        return
     sys.modules.pop("refine.pipeline", None)
     module = importlib.import_module("refine.pipeline")
     module.STANDINS = missing  # type: ignore[attr-defined]

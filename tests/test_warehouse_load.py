@@ -272,3 +272,25 @@ def test_cluster_candidates_feed_refine_dedupe(wh: Warehouse) -> None:
 def test_naive_now_is_refused(wh: Warehouse) -> None:
     with pytest.raises(WarehouseError, match="has no time zone"):
         wh.load([make_item(1)], "run-1", datetime(2026, 11, 20))
+
+
+def test_a_big_load_goes_in_chunks_of_one_transaction(wh: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
+    from warehouse import store
+
+    monkeypatch.setattr(store, "LOAD_CHUNK", 2)
+    first = wh.load([make_item(n) for n in range(5)], "run-1", T0)
+    assert (first.new, first.updated, first.unchanged, first.total) == (5, 0, 0, 5)
+    assert first.new_ids == [f"test-source:{n}" for n in range(5)]
+    changed = [make_item(n) for n in range(4)] + [make_item(4, title="Nouveau titre"), make_item(5)]
+    second = wh.load(changed, "run-2", T0 + timedelta(days=1))
+    assert (second.new, second.updated, second.unchanged, second.total) == (1, 1, 4, 6)
+    assert second.updated_ids == ["test-source:4"]
+    assert rows(
+        wh, "SELECT count(*) FROM opportunities WHERE last_seen_at = $1", [T0 + timedelta(days=1)]
+    ) == [(6,)]
+    # A chunk that fails takes the chunks before it with it.
+    broken = [make_item(n) for n in range(10, 15)]
+    broken[-1]["deadline_at"] = "next tuesday"  # in the last chunk; refine would never let this through
+    with pytest.raises(WarehouseError, match="load of run run-3 failed"):
+        wh.load(broken, "run-3", T0 + timedelta(days=2))
+    assert rows(wh, "SELECT count(*) FROM opportunities") == [(6,)]

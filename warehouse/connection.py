@@ -3,6 +3,7 @@ the .sql files that hold every statement."""
 
 from __future__ import annotations
 
+import os
 import time
 from functools import cache
 from pathlib import Path
@@ -29,6 +30,9 @@ class NoSnapshotError(WarehouseError):
     """Nothing has been published yet."""
 
 
+WRITER_MEMORY = "768MB"
+
+
 def open_writer(path: Path, timeout: float = LOCK_TIMEOUT) -> duckdb.DuckDBPyConnection:
     """A read-write connection to the pipeline's file.
 
@@ -52,6 +56,14 @@ def open_writer(path: Path, timeout: float = LOCK_TIMEOUT) -> duckdb.DuckDBPyCon
             time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
             delay = min(delay * 2, 1.0)
     con.execute(f"SET TimeZone = '{TIMEZONE}'")
+    # DuckDB would otherwise cache up to 80% of the machine's memory; the pipeline's own process needs room
+    # for a big batch too (SPEC §7: 1,000,000 items within 2 GB). Beyond this DuckDB spills to disk.
+    limit = os.environ.get("VIGIE_DUCKDB_MEMORY", "").strip() or WRITER_MEMORY
+    try:
+        con.execute("SET memory_limit = $limit", {"limit": limit})
+    except duckdb.Error as exc:
+        con.close()
+        raise WarehouseError(f"VIGIE_DUCKDB_MEMORY={limit!r}: {first_line(exc)}") from None
     return con
 
 

@@ -30,6 +30,8 @@ from warehouse.connection import LOCK_TIMEOUT, WarehouseError, first_line, open_
 from warehouse.export import EXPORT_TABLES, copy_atomic
 
 LOAD_STEPS = ("01_stage", "02_match", "03_changes", "04_update", "05_insert", "06_touch")
+# Rows converted and upserted at a time within a load (memory stays bounded by this, not by the run size).
+LOAD_CHUNK = 100_000
 RUN_STATUSES = ("ok", "degraded", "empty", "failed", "broken")
 SOURCE_RUN_COLUMNS = (
     "run_id",
@@ -124,22 +126,33 @@ class Warehouse:
         now = _aware(now or datetime.now(UTC), "now")
         started = time.perf_counter()
         unique, duplicates = dedupe(items)
-        batch = to_arrow(unique)
-        with self.session() as con, registered(con, "batch", batch):
-            try:
-                for step in LOAD_STEPS:
-                    run_sql_file(con, f"load/{step}.sql", {"now": now, "run_id": run_id})
-                new_ids = [
-                    r[0] for r in con.execute("SELECT id FROM matched WHERE is_new ORDER BY id").fetchall()
-                ]
-                updated_ids = [
-                    r[0]
-                    for r in con.execute("SELECT id FROM matched WHERE is_changed ORDER BY id").fetchall()
-                ]
-                total = con.execute("SELECT count(*) FROM opportunities").fetchone()[0]
-                con.execute("DROP TABLE incoming; DROP TABLE matched")
-            except duckdb.Error as exc:
-                raise WarehouseError(f"{self.path}: load of run {run_id} failed: {first_line(exc)}") from None
+        new_ids: list[str] = []
+        updated_ids: list[str] = []
+        total = 0
+        with self.session() as con:
+            # Chunks of one transaction: the Arrow copy and DuckDB's working tables stay the size of a chunk
+            # however big the run (a first collection, a backfill), and a failure still loads nothing.
+            for start in range(0, max(len(unique), 1), LOAD_CHUNK):
+                batch = to_arrow(unique[start : start + LOAD_CHUNK])
+                with registered(con, "batch", batch):
+                    try:
+                        for step in LOAD_STEPS:
+                            run_sql_file(con, f"load/{step}.sql", {"now": now, "run_id": run_id})
+                        new_ids += [
+                            r[0] for r in con.execute("SELECT id FROM matched WHERE is_new").fetchall()
+                        ]
+                        updated_ids += [
+                            r[0] for r in con.execute("SELECT id FROM matched WHERE is_changed").fetchall()
+                        ]
+                        total = con.execute("SELECT count(*) FROM opportunities").fetchone()[0]
+                        con.execute("DROP TABLE incoming; DROP TABLE matched")
+                    except duckdb.Error as exc:
+                        raise WarehouseError(
+                            f"{self.path}: load of run {run_id} failed: {first_line(exc)}"
+                        ) from None
+                del batch
+        new_ids.sort()
+        updated_ids.sort()
         return LoadResult(
             new=len(new_ids),
             updated=len(updated_ids),
