@@ -85,7 +85,7 @@ def _refine_batch(
     return RefineResult(items=items, quarantined=quarantined, replaced=replaced, errors_by_reason=reasons)
 
 
-Outcome = tuple[dict[str, Any] | None, str | None]  # (item, None) or (None, why the record is quarantined)
+Outcome = parallel.Outcome  # (item, None) or (None, why the record is quarantined)
 
 
 def refine_one(record: Any, now: datetime) -> Outcome:
@@ -99,7 +99,7 @@ def refine_many(records: list[Any], now: datetime) -> list[Outcome]:
     texts, hints = [], []
     for record, (item, _) in zip(records, started, strict=True):
         if item is not None and item["title"]:
-            texts.append(f"{item['title']} {item['summary']}" if item["summary"] else item["title"])
+            texts.append(_detection_text(item["title"], item["summary"]))
             hints.append(language_code(record.get("language")))
     prime_language(texts, hints)
     return [_finish(record, begun, now) for record, begun in zip(records, started, strict=True)]
@@ -145,15 +145,8 @@ def _quarantine(
     )
 
 
-def refine_record(record: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """One record through every per-item stage (dedupe needs the batch and runs in refine())."""
-    item = clean_stage(record)
-    identity_stage(item, record)
-    return finish_record(item, record, now)
-
-
 def finish_record(item: dict[str, Any], record: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The stages after clean and identity."""
+    """The per-item stages after clean and identity (_start); dedupe needs the batch and runs in refine()."""
     text = language_stage(item, record)
     normalise_dates(record, item, now, text=text)
     sector_stage(item, record, text)
@@ -274,6 +267,11 @@ def language_code(value: object) -> str | None:
     return code if len(code) == 2 and code.isalpha() else None
 
 
+def _detection_text(title: str, summary: str | None) -> str:
+    """What the language of an item without a declared text of its title is detected from (and primed on)."""
+    return f"{title} {summary}" if summary else title
+
+
 def language_stage(item: dict[str, Any], record: dict[str, Any]) -> str:
     """Fills texts (every language the source gives, cleaned), language, and the main title/summary.
 
@@ -300,7 +298,7 @@ def language_stage(item: dict[str, Any], record: dict[str, Any]) -> str:
     if title:
         main = next((code for code, text in texts.items() if text["title"] == title), None)
         if main is None:
-            main = detect_language(f"{title} {summary}" if summary else title, declared)
+            main = detect_language(_detection_text(title, summary), declared)
             if main is not None and not language_code(main):
                 main = None
     elif texts:

@@ -19,8 +19,9 @@ import scrapy
 from scrapy.http import Request, Response
 
 from spiders import parsers
+from spiders.extensions import BODY_SHA_META, body_digest
 from spiders.items import RecordBatch
-from spiders.parsed_cache import ImmutableIndex, ParsedCache, body_digest, record_key
+from spiders.parsed_cache import ImmutableIndex, ParsedCache, record_key
 from vigie.errors import MissingCredentialsError, ParseError
 from vigie.registry import Source, apply_defaults
 
@@ -89,21 +90,35 @@ class VigieSpider(scrapy.Spider):
 
     def records(self, response: Response, family: str | None = None) -> list[dict]:
         """Raw records of one response; a response that cannot be read is reported, never fatal."""
-        if self._immutable is not None and response.status == 200:
-            self._immutable.add(response.url, body_digest(response.body))
+        sha = None
+        if self._parsed is not None:
+            request = getattr(response, "request", None)
+            sha = (request.meta.get(BODY_SHA_META) if request is not None else None) or body_digest(
+                response.body
+            )
+        if self._immutable is not None and sha and response.status == 200:
+            self._immutable.add(response.url, sha)
         return self.records_from_body(
-            response.body, response.url, family, unchanged="cached" in response.flags
+            response.body, response.url, family, unchanged="cached" in response.flags, sha=sha
         )
 
     def records_from_body(
-        self, body: bytes, url: str, family: str | None = None, *, unchanged: bool = False
+        self,
+        body: bytes,
+        url: str,
+        family: str | None = None,
+        *,
+        unchanged: bool = False,
+        sha: str | None = None,
     ) -> list[dict]:
         """Raw records of one body. An unchanged body (304, or an immutable document) re-emits the records
         parsed from it last time: same bytes, same parser code, same records."""
         self.pages += 1
         family = family or self.source.family
         options = self.source.parser_options()
-        key = record_key(body_digest(body), family, self.name, url, options) if self._parsed else None
+        key = None
+        if self._parsed is not None:
+            key = record_key(sha or body_digest(body), family, self.name, url, options)
         found = self._parsed.get(key) if (key and unchanged) else None
         if found is not None:
             self.crawler.stats.inc_value("vigie/parse_reused")

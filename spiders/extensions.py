@@ -11,6 +11,17 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+BODY_SHA_META = "vigie_body_sha256"  # set on the request by RawResponseStore, read by the spider
+
+
+def body_digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def stored_body_path(raw_dir: Path, sha: str) -> Path:
+    """Where the body of that digest is kept (raw_dir is $VIGIE_HOME/raw)."""
+    return raw_dir / "bodies" / f"{sha}.gz"
+
 
 class RawResponseStore:
     """Content-addressed store of response bodies (raw/bodies/<sha256>.gz, shared by all runs, so an unchanged
@@ -35,10 +46,10 @@ class RawResponseStore:
         if "cached" not in response.flags:
             # Scrapy's downloader/response_bytes counts headers and robots.txt too; users ask "what did we download".
             self.crawler.stats.inc_value("vigie/body_bytes", len(body))
-        digest = hashlib.sha256(body).hexdigest()
-        bodies = run_dir.parent / "bodies"
-        bodies.mkdir(parents=True, exist_ok=True)
-        target = bodies / f"{digest}.gz"
+        digest = body_digest(body)
+        request.meta[BODY_SHA_META] = digest  # the spider keys its parsed-records cache on it: hashed once
+        target = stored_body_path(run_dir.parent, digest)
+        target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists():
             tmp = target.with_suffix(".tmp")
             tmp.write_bytes(gzip.compress(body, compresslevel=5))

@@ -21,6 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from spiders.extensions import stored_body_path
+
 NOW_DEPENDENT_FAMILIES = frozenset({"ics"})
 
 
@@ -33,10 +35,6 @@ def parser_version() -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def body_digest(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()
 
 
 def record_key(body_sha: str, family: str, source: str, url: str, options: dict[str, Any]) -> str:
@@ -80,7 +78,7 @@ class ImmutableIndex:
 
     def __init__(self, raw_dir: Path, source: str) -> None:
         self.path = raw_dir / "immutable" / f"{source}.json"
-        self.bodies = raw_dir / "bodies"
+        self.raw_dir = raw_dir
         try:
             self.known: dict[str, str] = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -93,7 +91,7 @@ class ImmutableIndex:
         if not sha:
             return None
         try:
-            return gzip.decompress((self.bodies / f"{sha}.gz").read_bytes())
+            return gzip.decompress(stored_body_path(self.raw_dir, sha).read_bytes())
         except (OSError, EOFError):
             return None
 

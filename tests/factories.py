@@ -1,7 +1,12 @@
-"""Valid items for tests of the later stages (warehouse, feeds, newsletters), built like refine builds them."""
+"""Valid items for tests of the later stages (warehouse, feeds, newsletters), built like refine builds them; a
+loopback HTTP server for collection tests."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from spiders.items import validate_item
@@ -45,3 +50,16 @@ def make_item(n: int = 1, **overrides: Any) -> dict[str, Any]:
     errors = validate_item(item)
     assert not errors, errors
     return item
+
+
+@contextlib.contextmanager
+def loopback_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve `handler` on 127.0.0.1 (a free port) in a thread; yields the base URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

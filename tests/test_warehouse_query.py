@@ -109,17 +109,20 @@ def test_table_format_aligns_columns(published: Path) -> None:
         "DELETE FROM opportunities",
         "INSERT INTO changes VALUES ('x', 'status', 'a', 'b', now(), 'r')",
         "CREATE TABLE t AS SELECT 1",
-        "COPY opportunities TO '/tmp/vigie-should-not-exist.csv'",
-        "ATTACH '/tmp/other.duckdb'",
+        "COPY opportunities TO '{tmp}/should-not-exist.csv'",
+        "ATTACH '{tmp}/other.duckdb'",
         "SET threads = 1",
     ],
 )
-def test_writes_are_refused_in_one_line(published: Path, sql: str) -> None:
+def test_writes_are_refused_in_one_line(published: Path, sql: str, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
     with pytest.raises(QueryError) as exc:
-        run_query(sql, home=published)
+        run_query(sql.replace("{tmp}", str(elsewhere)), home=published)
     assert str(exc.value).startswith("refused: ")
     assert "read-only" in str(exc.value)
     assert "\n" not in str(exc.value)
+    assert list(elsewhere.iterdir()) == []  # nothing was written there
 
 
 def test_sql_errors_are_one_line(published: Path) -> None:
