@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from refine.dedupe import KnownClusters, fingerprint  # noqa: E402
 from refine.pipeline import refine  # noqa: E402
 from spiders import parsers  # noqa: E402
-from vigie.errors import ParseError  # noqa: E402
+from vigie.core.errors import ParseError  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -26,7 +26,7 @@ from flows.tasks import (
     refine_source,
 )
 from vigie import registry
-from vigie.paths import raw_dir
+from vigie.core.paths import raw_dir
 
 if TYPE_CHECKING:
     from refine.dedupe import KnownClusters

@@ -14,7 +14,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from vigie.errors import VigieError
+from vigie.core.errors import VigieError
+from vigie.core.timezone import TIMEZONE
 
 
 def _wait_healthy(api_url: str, seconds: float = 90) -> None:
@@ -62,8 +63,8 @@ def serve_schedule(
 
         from flows.pipeline import vigie_run
 
-        schedule = Interval(timedelta(seconds=every)) if every else Cron(cron, timezone="Europe/Brussels")
-        when = f"every {every} s" if every else f"on cron '{cron}' (Europe/Brussels)"
+        schedule = Interval(timedelta(seconds=every)) if every else Cron(cron, timezone=TIMEZONE)
+        when = f"every {every} s" if every else f"on cron '{cron}' ({TIMEZONE})"
         print(f"Serving deployment vigie-run/scheduled {when}. Ctrl-C stops it.", flush=True)
         params = {"home": str(home), "registry_file": str(registry_file) if registry_file else None}
         vigie_run.serve(

@@ -25,16 +25,14 @@ from typing import Any
 from newsletters.issue import Issue, build_issue, fetch_candidates, history_key, plan_issue
 from newsletters.mail import SmtpSettings, build_message, is_real_link, to_bytes
 from newsletters.mail import send as smtp_send
-from newsletters.render import BRUSSELS, LANGS, Rendered, render_issue
+from newsletters.render import Rendered, render_issue
 from newsletters.themes import ThemeBook, load_themes
-from vigie.errors import VigieError
-from vigie.paths import newsletters_dir
+from vigie.core.errors import NewsletterError
+from vigie.core.languages import UI_LANGS
+from vigie.core.paths import newsletters_dir
+from vigie.core.timezone import BRUSSELS
 
 GMAIL_CLIP_KB = 102
-
-
-class NewsletterError(VigieError):
-    """An issue could not be sent or recorded as asked; one line saying why and what to do."""
 
 
 @dataclass
@@ -149,7 +147,7 @@ def make_issues(
     home: Path,
     out_dir: Path | None = None,
     themes: list[str] | None = None,
-    langs: tuple[str, ...] = LANGS,
+    langs: tuple[str, ...] = UI_LANGS,
     now: datetime | None = None,
     *,
     themes_file: Path | None = None,
@@ -162,9 +160,9 @@ def make_issues(
 
     book = load_themes(themes_file)
     chosen = [book.get(t) for t in (themes or list(book.themes))]
-    bad = [lang for lang in langs if lang not in LANGS]
+    bad = [lang for lang in langs if lang not in UI_LANGS]
     if bad:
-        raise NewsletterError(f"--lang: {bad[0]!r} is not one of {', '.join(LANGS)}")
+        raise NewsletterError(f"--lang: {bad[0]!r} is not one of {', '.join(UI_LANGS)}")
     now = _aware(now)
     warehouse = Warehouse(home)
     histories = {t.id: warehouse.newsletter_history(t.id) for t in chosen}
@@ -216,8 +214,8 @@ def make_issue(
     from warehouse.snapshot import connect
     from warehouse.store import Warehouse
 
-    if lang not in LANGS:
-        raise NewsletterError(f"--lang: {lang!r} is not one of {', '.join(LANGS)}")
+    if lang not in UI_LANGS:
+        raise NewsletterError(f"--lang: {lang!r} is not one of {', '.join(UI_LANGS)}")
     book = load_themes(themes_file)
     chosen = book.get(theme)
     now = _aware(now)

@@ -28,8 +28,10 @@ from babel.dates import format_date, format_time
 from feedgen.feed import FeedGenerator
 
 from newsletters.filters import Filter, select_items
-from vigie.errors import FilterError
-from vigie.paths import CONFIG_DIR
+from vigie.core.errors import FilterError
+from vigie.core.languages import UI_LANGS
+from vigie.core.taxonomy import sector_labels
+from vigie.core.timezone import BRUSSELS, TIMEZONE
 
 FORMATS = ("atom", "rss", "ics", "json")
 CONTENT_TYPES = {
@@ -38,8 +40,6 @@ CONTENT_TYPES = {
     "ics": "text/calendar; charset=utf-8",
     "json": "application/feed+json; charset=utf-8",
 }
-UI_LANGS = ("fr", "nl", "en")
-BRUSSELS = ZoneInfo("Europe/Brussels")
 # Readers poll at least daily and keep what they saw, so the 200 newest entries lose nothing; a calendar shows
 # every upcoming date it is given, hence more entries there. Both bound the cost of a first render.
 FEED_LIMIT = 200
@@ -65,12 +65,6 @@ def strings() -> dict[str, Any]:
     """Feed and page wording per language, from templates/serve/strings.toml."""
     with open(_TEMPLATES / "strings.toml", "rb") as fh:
         return tomllib.load(fh)
-
-
-@cache
-def sector_labels() -> dict[str, dict[str, str]]:
-    with open(CONFIG_DIR / "sectors.toml", "rb") as fh:
-        return {s["id"]: s.get("label", {}) for s in tomllib.load(fh)["sector"]}
 
 
 @cache
@@ -311,7 +305,7 @@ def _ical(items: list[dict[str, Any]], *, title: str, now: datetime, lang: str) 
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", _clean(title))
-    cal.add("x-wr-timezone", "Europe/Brussels")
+    cal.add("x-wr-timezone", TIMEZONE)
     # Calendar apps poll a subscription at this pace; the pipeline publishes daily.
     cal.add("refresh-interval", timedelta(hours=12), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT12H")

@@ -14,11 +14,12 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from spiders.items import KINDS, SCOPES, STATUSES
-from vigie.errors import FilterError
-from vigie.paths import CONFIG_DIR
+from vigie.core.errors import FilterError
+from vigie.core.items import KINDS, SCOPES, STATUSES
+from vigie.core.languages import ITEM_LANGS
+from vigie.core.paths import CONFIG_DIR
+from vigie.core.text import fold
 
-LANGS = ("fr", "nl", "en", "de")
 # Friendly names a member may type instead of ISO 3166-2 codes.
 REGION_ALIASES = {
     "brussels": "BE-BRU",
@@ -132,7 +133,7 @@ class Filter:
         return cls(
             kinds=_check("kind", _split(get("kind", "kinds")), KINDS),
             sectors=_check("sector", _split(get("sector", "sectors")), sector_ids()),
-            langs=_check("lang", _split(get("lang", "langs", "language")), LANGS),
+            langs=_check("lang", _split(get("lang", "langs", "language")), ITEM_LANGS),
             regions=regions,
             scopes=_check("scope", _split(get("scope", "scopes")), SCOPES),
             statuses=_check("status", _split(get("status", "statuses")), STATUSES),
@@ -160,10 +161,10 @@ class Filter:
         if self.q:
             for word in self.q.split():
                 clauses.append(r"search_text LIKE ? ESCAPE '\'")
-                params.append(f"%{_like(_fold(word))}%")
+                params.append(f"%{_like(fold(word))}%")
         if self.keywords:
             clauses.append("(" + " OR ".join(r"search_text LIKE ? ESCAPE '\'" for _ in self.keywords) + ")")
-            params += [f"%{_like(_fold(k))}%" for k in self.keywords]
+            params += [f"%{_like(fold(k))}%" for k in self.keywords]
         if self.closing_within is not None:
             clauses.append("deadline_at >= ? AND deadline_at <= ?")
             params += [now, now + timedelta(days=self.closing_within)]
@@ -193,14 +194,6 @@ class Filter:
 def _like(text: str) -> str:
     """A member searching "100%" or "e_mail" means those characters, not LIKE wildcards."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _fold(text: str) -> str:
-    """Lower-case and strip accents, as `search_text` is stored (accent-insensitive search)."""
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 ITEM_COLUMNS = (

@@ -23,16 +23,12 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid, parseaddr
 
-from vigie.errors import VigieError
+from vigie.core.errors import MailError
 
 TLS_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 MSGID_DOMAIN = "vigie.smartbe.be"
 TIMEOUT_S = 30
-
-
-class MailError(VigieError):
-    """SMTP settings missing or wrong, or the server refused the message; one line, names the variable."""
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import html
 import io
-import tomllib
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import css_inline
 import nh3
@@ -33,15 +31,15 @@ from markupsafe import Markup
 
 from newsletters.issue import Entry, Issue, _ts
 from newsletters.themes import Settings
-from vigie.errors import VigieError
-from vigie.paths import CONFIG_DIR
+from vigie.core.errors import VigieError
+from vigie.core.languages import UI_LANGS
+from vigie.core.taxonomy import sector_labels
+from vigie.core.timezone import BRUSSELS
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates" / "newsletter"
 LOCALE_DIR = HERE / "locale"
-LANGS = ("fr", "nl", "en")
 LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
-BRUSSELS = ZoneInfo("Europe/Brussels")
 SUMMARY_CHARS = 320
 INTRO_TAGS = {"strong", "em", "b", "i", "a", "br"}
 
@@ -60,8 +58,8 @@ class Rendered:
 @cache
 def translations(lang: str) -> Translations:
     """The catalogue of one language, compiled in memory from its .po file."""
-    if lang not in LANGS:
-        raise VigieError(f"language {lang!r}: newsletters exist in {', '.join(LANGS)}")
+    if lang not in UI_LANGS:
+        raise VigieError(f"language {lang!r}: newsletters exist in {', '.join(UI_LANGS)}")
     po_path = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
     with open(po_path, "rb") as fh:
         catalog = read_po(fh, locale=lang)
@@ -87,12 +85,6 @@ def environment(lang: str) -> Environment:
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     return env
-
-
-@cache
-def sector_labels() -> dict[str, dict[str, str]]:
-    with open(CONFIG_DIR / "sectors.toml", "rb") as fh:
-        return {s["id"]: s.get("label", {}) for s in tomllib.load(fh)["sector"]}
 
 
 def fmt_date(value: datetime, lang: str) -> str:

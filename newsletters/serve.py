@@ -23,7 +23,6 @@ import logging
 import os
 import threading
 import time
-import unicodedata
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
@@ -41,23 +40,24 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from newsletters.feeds import (
-    BRUSSELS,
     FORMATS,
-    UI_LANGS,
     deadline_line,
     feed_title,
     feed_url,
     item_text,
     render_selected,
-    sector_labels,
     select_for_feed,
     strings,
     when_line,
 )
-from newsletters.filters import LANGS, Filter, select_items
-from spiders.items import KINDS
-from vigie.errors import FilterError
-from vigie.paths import snapshot_path
+from newsletters.filters import Filter, select_items
+from vigie.core.errors import FilterError, NoSnapshotError
+from vigie.core.items import KINDS
+from vigie.core.languages import ITEM_LANGS, UI_LANGS
+from vigie.core.paths import snapshot_path
+from vigie.core.taxonomy import sector_labels
+from vigie.core.text import fold
+from vigie.core.timezone import BRUSSELS
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -68,10 +68,6 @@ PREVIEW_ITEMS = 10
 _TEMPLATES = Path(__file__).resolve().parent / "templates" / "serve"
 
 Version = tuple[int, int, int]  # inode, mtime_ns, size of the snapshot file
-
-
-class SnapshotMissing(Exception):
-    """No snapshot has been published yet (or it cannot be opened)."""
 
 
 class SnapshotReader:
@@ -101,7 +97,7 @@ class SnapshotReader:
         with self._lock:
             version = self.version()
             if version is None:
-                raise SnapshotMissing("no published snapshot yet: run `vigie run` first")
+                raise NoSnapshotError("no published snapshot yet: run `vigie run` first")
             if version != self._version:
                 self.close_locked()
                 try:
@@ -109,7 +105,7 @@ class SnapshotReader:
                 except (
                     Exception
                 ) as exc:  # a snapshot being replaced or corrupt must not take the service down
-                    raise SnapshotMissing(f"cannot open the published snapshot: {exc}") from exc
+                    raise NoSnapshotError(f"cannot open the published snapshot: {exc}") from exc
                 self._version = version
                 log.info("serving snapshot %s (inode %d, %d bytes)", self.path, version[0], version[2])
             return fn(self._con), version
@@ -222,7 +218,7 @@ def parse_query(request: Request) -> tuple[Filter, str | None]:
 
 def _sort_key(label: str) -> str:
     """Alphabetical order as people expect it: "Écriture" among the E, not after Z."""
-    return "".join(c for c in unicodedata.normalize("NFKD", label.lower()) if not unicodedata.combining(c))
+    return fold(label)
 
 
 def preview_line(item: dict[str, Any], lang: str) -> dict[str, str]:
@@ -311,7 +307,7 @@ def create_app(home: Path, *, connect: Callable[[Path], Any] | None = None) -> S
 
         try:
             entry = await cache.get(key, build)
-        except SnapshotMissing as exc:
+        except NoSnapshotError as exc:
             return PlainTextResponse(f"{exc}\n", status_code=503)
         if seen["version"] != version:  # a new snapshot: feeds of the old one will never be asked again
             cache.drop_other_versions(version)
@@ -350,7 +346,7 @@ def create_app(home: Path, *, connect: Callable[[Path], Any] | None = None) -> S
         if version not in counts:
             try:
                 counts[version], _ = await run_in_threadpool(reader.run, count_items)
-            except SnapshotMissing as exc:
+            except NoSnapshotError as exc:
                 return JSONResponse(
                     {"status": str(exc), "snapshot": False, "path": str(reader.path)}, status_code=503
                 )
@@ -384,7 +380,7 @@ def create_app(home: Path, *, connect: Callable[[Path], Any] | None = None) -> S
 
             try:
                 (total, preview), _ = await run_in_threadpool(reader.run, read)
-            except SnapshotMissing:
+            except NoSnapshotError:
                 missing = True
         urls = {fmt: feed_url(base, fmt, flt, lang) for fmt in FORMATS}
         webcal = "webcal://" + urls["ics"].split("://", 1)[1]
@@ -403,7 +399,7 @@ def create_app(home: Path, *, connect: Callable[[Path], Any] | None = None) -> S
                 key=lambda p: _sort_key(p[1]),
             ),
             regions=[(code, lab.get(lang, code)) for code, lab in s["regions"].items()],
-            item_langs=[(code, s[lang].get(f"lang_name_{code}", code)) for code in LANGS],
+            item_langs=[(code, s[lang].get(f"lang_name_{code}", code)) for code in ITEM_LANGS],
             title=feed_title(flt, lang),
             preview=[preview_line(item, lang) for item in preview],
             total=total,

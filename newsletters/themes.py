@@ -13,20 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from newsletters.filters import Filter
-from vigie.errors import FilterError, VigieError
-from vigie.paths import CONFIG_DIR
+from vigie.core.errors import FilterError, ThemeError
+from vigie.core.languages import UI_LANGS
+from vigie.core.paths import CONFIG_DIR
 
-LANGS = ("fr", "nl", "en")
 CADENCES = ("weekly", "monthly")
 FILTER_KEYS = ("kind", "sectors", "regions", "scope", "keywords")
 SECTION_KEYS = {"closing_soon": 15, "new": 30, "events": 15, "closing_days": 21, "event_days": 60}
 THEME_KEYS = {"id", "cadence", "title", "intro", "filters", "sections"}
 SETTINGS_KEYS = {"unsubscribe_url", "organisation", "logo_url"}
 DEFAULT_UNSUBSCRIBE = "{{unsubscribe}}"
-
-
-class ThemeError(VigieError):
-    """config/themes.toml is invalid, or a theme asked for does not exist."""
 
 
 @dataclass(frozen=True)
@@ -176,14 +172,14 @@ def _theme(raw: Any, n: int, path: Path) -> Theme:
 def _per_lang(value: Any, where: str) -> dict[str, str]:
     if not isinstance(value, dict):
         raise ThemeError(f"{where} should be a table with fr, nl and en")
-    for lang in LANGS:
+    for lang in UI_LANGS:
         text = value.get(lang)
         if not isinstance(text, str) or not text.strip():
             raise ThemeError(f"{where}.{lang} is missing or empty")
-    extra = set(value) - set(LANGS)
+    extra = set(value) - set(UI_LANGS)
     if extra:
         raise ThemeError(f"{where}.{sorted(extra)[0]}: unknown language (expected fr, nl, en)")
-    return {lang: value[lang].strip() for lang in LANGS}
+    return {lang: value[lang].strip() for lang in UI_LANGS}
 
 
 def _sections(raw: Any, where: str) -> Sections:

@@ -23,7 +23,8 @@ from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-DEFAULT_TZ = "Europe/Brussels"
+from vigie.core.timezone import TIMEZONE
+
 MAX_YEARS_AHEAD = 5
 EARLIEST_YEAR = 2000
 
@@ -112,9 +113,9 @@ _UTC_NAMES = frozenset({"utc", "gmt"})
 def zone(name: str | None) -> ZoneInfo:
     """The record's time zone; unknown names fall back to Brussels (the only zone our sources mean)."""
     try:
-        return ZoneInfo(name or DEFAULT_TZ)
+        return ZoneInfo(name or TIMEZONE)
     except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TZ)
+        return ZoneInfo(TIMEZONE)
 
 
 def iso(value: datetime) -> str:

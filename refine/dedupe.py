@@ -29,25 +29,12 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from refine.identity import canonical_url
+from vigie.core.text import fold
 
 TITLE_MATCH = 90
 BLOCK_LIMIT = 64
 MIN_TITLE_WORDS = 3
 
-_FOLD = str.maketrans(
-    {
-        **dict(
-            zip(
-                "àáâãäåāçćčèéêëēěìíîïīłñńňòóôõöøōřśšùúûüūůýÿžźż",
-                "aaaaaaaccceeeeeeiiiiilnnnooooooorssuuuuuuyyzzz",
-                strict=True,
-            )
-        ),
-        "œ": "oe",
-        "æ": "ae",
-        "ß": "ss",
-    }
-)
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
     [
@@ -183,7 +170,7 @@ _REFERENCE = re.compile(
 def normalise(text: str | None) -> list[str]:
     if not text:
         return []
-    return _WORD.findall(text.lower().translate(_FOLD))
+    return _WORD.findall(fold(text))
 
 
 def title_key(title: str | None) -> str:

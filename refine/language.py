@@ -15,9 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from refine.sectors import fold
-
-LANGUAGES = ("fr", "nl", "en", "de")
+from vigie.core.languages import ITEM_LANGS
+from vigie.core.text import fold
 
 # A declared language is overruled only when the text is long and the detector is near certain: sources mostly
 # declare correctly, and the common failure (an English technical title in a notice declared FR) is short text.
@@ -108,7 +107,7 @@ def _detector() -> Any:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
         identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        identifier.set_languages(list(LANGUAGES))
+        identifier.set_languages(list(ITEM_LANGS))
         _identifier = identifier
     return _identifier
 
@@ -126,7 +125,7 @@ def _lexicon_votes(words: list[str]) -> dict[str, int]:
     for raw in words:
         lowered = raw.lower()
         word = fold(lowered)
-        hits = [lang for lang in LANGUAGES if word in _LEXICON[lang] or lowered in _LEXICON[lang]]
+        hits = [lang for lang in ITEM_LANGS if word in _LEXICON[lang] or lowered in _LEXICON[lang]]
         if not hits and len(word) > 6:
             hits = [
                 lang

@@ -1,4 +1,4 @@
-"""The refine step: raw records (spiders.items RAW_FIELDS) -> valid items (ITEM_FIELDS) + quarantined records.
+"""The refine step: raw records (vigie.core.items RAW_FIELDS) -> valid items (ITEM_FIELDS) + quarantined records.
 
     clean -> identity -> language -> dates -> sectors -> place -> status -> validate -> dedupe (whole batch)
 
@@ -29,7 +29,7 @@ from refine.language import prime as prime_language
 from refine.regions import tag_place
 from refine.sectors import tag_sectors
 from refine.status import compute_status
-from spiders.items import validate_item
+from vigie.core.items import validate_item
 
 Known = tuple[str, str, str, str | None, str | None]
 

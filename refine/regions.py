@@ -14,9 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from refine.sectors import fold
-from vigie.errors import VigieError
-from vigie.paths import CONFIG_DIR
+from vigie.core.errors import RegionsConfigError
+from vigie.core.paths import CONFIG_DIR
+from vigie.core.text import fold
 
 SCOPES = ("local", "regional", "community", "federal", "european", "international")
 BELGIAN_REGIONS = ("BE-BRU", "BE-VLG", "BE-WAL")
@@ -29,10 +29,6 @@ _COUNTRY_FIX = {
     "GBR": "GB", "USA": "US",
 }  # fmt: skip
 _POSTAL_PREFIX = re.compile(r"^(?:BE?)\s*-?\s*", re.IGNORECASE)
-
-
-class RegionsConfigError(VigieError):
-    """config/regions.toml is missing or malformed; the message names the entry."""
 
 
 @dataclass(frozen=True)

@@ -11,40 +11,19 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vigie.errors import VigieError
-from vigie.paths import CONFIG_DIR
+from vigie.core.errors import SectorsConfigError
+from vigie.core.paths import CONFIG_DIR
+from vigie.core.text import fold
 
 # Long texts (every language of a cluster) are cut: the title and first paragraphs carry the sector, and the
 # scan cost grows with length.
 MAX_SCAN_CHARS = 4000
 # Light plural tolerance for keywords without a '*': concert -> concerts/concerten, atelier -> ateliers.
 _ENDINGS = ("", "s", "x", "es", "en")
-
-
-class SectorsConfigError(VigieError):
-    """config/sectors.toml is missing or malformed; the message names the sector and field."""
-
-
-def fold(text: str) -> str:
-    """Lower case, accents removed ('Théâtre' -> 'theatre'). Characters with no ASCII base letter are dropped.
-
-    NFD + ASCII encoding runs in C: about 5x faster than str.translate with a table, which matters at
-    millions of items.
-    """
-    text = text.lower()
-    if text.isascii():
-        return text
-    # Chained replace runs in C per character class; str.translate with a dict is several times slower.
-    if "œ" in text or "æ" in text or "ß" in text:
-        text = text.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
-    if "’" in text or "‘" in text:
-        text = text.replace("’", "'").replace("‘", "'")
-    return unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode("ascii")
 
 
 _TOKEN = re.compile(r"[a-z0-9]+")

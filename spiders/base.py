@@ -20,9 +20,9 @@ from scrapy.http import Request, Response
 
 from spiders import parsers
 from spiders.extensions import BODY_SHA_META, body_digest
-from spiders.items import RecordBatch
 from spiders.parsed_cache import ImmutableIndex, ParsedCache, record_key
-from vigie.errors import MissingCredentialsError, ParseError
+from vigie.core.errors import MissingCredentialsError, ParseError
+from vigie.core.items import RecordBatch
 from vigie.registry import Source, apply_defaults
 
 

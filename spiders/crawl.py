@@ -18,7 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.settings import Settings
 
 from spiders.base import spider_for
-from spiders.items import RecordBatch
+from vigie.core.items import RecordBatch
 from vigie.registry import Source
 
 DEFAULT_SOURCE_TIMEOUT = 600  # seconds: a source that takes longer is stopped and reported

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from spiders.extensions import stored_body_path
+from vigie.core import items
 
 NOW_DEPENDENT_FAMILIES = frozenset({"ics"})
 
@@ -29,9 +30,8 @@ NOW_DEPENDENT_FAMILIES = frozenset({"ics"})
 @lru_cache(maxsize=1)
 def parser_version() -> str:
     """A digest of the parser code and the raw record schema: changing either invalidates every entry."""
-    spiders_dir = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for path in sorted((spiders_dir / "parsers").glob("*.py")) + [spiders_dir / "items.py"]:
+    for path in sorted((Path(__file__).resolve().parent / "parsers").glob("*.py")) + [Path(items.__file__)]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from spiders.items import RecordBatch
+from vigie.core.items import RecordBatch
 
 
 class RawRecordStore:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from spiders.items import validate_item
+from vigie.core.items import validate_item
 
 
 def make_item(n: int = 1, **overrides: Any) -> dict[str, Any]:

@@ -69,7 +69,7 @@ def test_missing_file(tmp_path):
 
 def test_every_corpus_file_gives_items_or_a_clean_error(shared_corpus):
     """Issue 3: every file in ../shared/corpus goes through `vigie parse` without a traceback."""
-    from vigie.errors import VigieError
+    from vigie.core.errors import VigieError
     from vigie.parsefile import parse_file
 
     failures = []

@@ -13,7 +13,7 @@ from factories import make_item
 
 from newsletters.feeds import entry_id, ical_uid, render_feed
 from newsletters.filters import Filter
-from vigie.errors import FilterError
+from vigie.core.errors import FilterError
 
 BRU = ZoneInfo("Europe/Brussels")
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=BRU)

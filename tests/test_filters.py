@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from newsletters.filters import Filter
-from vigie.errors import FilterError
+from vigie.core.errors import FilterError
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

@@ -17,9 +17,10 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from factories import make_item
 
 from newsletters.issue import plan_issue
-from newsletters.mail import MailError, SmtpSettings, build_message, send, to_bytes
+from newsletters.mail import SmtpSettings, build_message, send, to_bytes
 from newsletters.render import render_issue
 from newsletters.themes import load_themes
+from vigie.core.errors import MailError
 
 NOW = dt.datetime(2027, 3, 1, 8, 0, tzinfo=dt.UTC)
 

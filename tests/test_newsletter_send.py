@@ -13,10 +13,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from factories import make_item
 
-from newsletters.cli_newsletter import NewsletterError, make_issue, make_issues
+from newsletters.cli_newsletter import make_issue, make_issues
 from newsletters.issue import fetch_candidates, plan_issue, sent_record
 from newsletters.mail import SmtpSettings
 from newsletters.themes import load_themes
+from vigie.core.errors import NewsletterError
 from warehouse.snapshot import connect
 from warehouse.store import Warehouse
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from newsletters.themes import ThemeError, load_themes
+from newsletters.themes import load_themes
+from vigie.core.errors import ThemeError
 
 
 def test_shipped_themes():

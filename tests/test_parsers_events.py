@@ -12,7 +12,7 @@ import time_machine
 from spiders import parsers
 from spiders.parsers import html_list, ics, schemaorg
 from vigie import registry
-from vigie.errors import ParseError
+from vigie.core.errors import ParseError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ICS = FIXTURES / "ics"

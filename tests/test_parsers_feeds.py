@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from spiders.parsers import detect_family, feed
-from vigie.errors import ParseError
+from vigie.core.errors import ParseError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "feeds"
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"

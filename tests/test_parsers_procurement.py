@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from spiders.parsers import bosa, bosa_auth, detect_family, ocds, sedia
-from vigie.errors import MissingCredentialsError, ParseError
+from vigie.core.errors import MissingCredentialsError, ParseError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"

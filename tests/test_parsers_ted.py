@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from spiders import parsers
-from spiders.items import RAW_FIELDS
 from spiders.parsers import ted_api, ted_eforms, ted_r2
-from vigie.errors import ParseError
+from vigie.core.errors import ParseError
+from vigie.core.items import RAW_FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "ted"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import time_machine
 
-from spiders.items import new_raw, validate_item
+from vigie.core.items import new_raw, validate_item
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

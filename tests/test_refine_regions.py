@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from refine.regions import RegionsConfigError, places, region_of_postal_code, regions_in_text, tag_place
+from refine.regions import places, region_of_postal_code, regions_in_text, tag_place
+from vigie.core.errors import RegionsConfigError
 
 LABELLED = Path(__file__).resolve().parent / "labelled" / "places.tsv"
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from refine.sectors import SectorsConfigError, fold, tag_sectors, taxonomy
-from vigie.paths import CONFIG_DIR
+from refine.sectors import fold, tag_sectors, taxonomy
+from vigie.core.errors import SectorsConfigError
+from vigie.core.paths import CONFIG_DIR
 
 LABELLED = Path(__file__).resolve().parent / "labelled" / "sectors.tsv"
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from vigie import registry
-from vigie.errors import SourceConfigError
+from vigie.core.errors import SourceConfigError
 
 DEMO = Path(__file__).resolve().parents[1] / "vigie" / "demo" / "sources.toml"
 

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from factories import make_item
 
-from warehouse.connection import WarehouseError
+from vigie.core.errors import WarehouseError
 from warehouse.store import Warehouse
 
 T0 = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)

@@ -13,9 +13,10 @@ import pyarrow.parquet as pq
 import pytest
 from factories import make_item
 
+from vigie.core.errors import NoSnapshotError, QueryError
 from warehouse.export import export
-from warehouse.query import QueryError, run_query
-from warehouse.snapshot import NoSnapshotError, connect
+from warehouse.query import run_query
+from warehouse.snapshot import connect
 from warehouse.store import Warehouse
 
 T0 = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)

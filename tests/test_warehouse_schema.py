@@ -10,8 +10,8 @@ import duckdb
 import pytest
 from factories import make_item
 
+from vigie.core.errors import WarehouseError
 from warehouse.checks import load_checks
-from warehouse.connection import WarehouseError
 from warehouse.migrate import MIGRATIONS_DIR
 from warehouse.store import Warehouse
 

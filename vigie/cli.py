@@ -13,8 +13,8 @@ from typing import Annotated
 
 import typer
 
-from vigie import paths
-from vigie.errors import VigieError
+from vigie.core import paths
+from vigie.core.errors import VigieError
 
 app = typer.Typer(
     help="Vigie: a watch on public tenders, calls for projects and networking events.",

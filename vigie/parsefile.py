@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from spiders import parsers
-from spiders.items import KINDS
-from vigie.errors import ParseError
+from vigie.core.errors import ParseError
+from vigie.core.items import KINDS
 
 
 def source_name(path: Path) -> str:

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from spiders.items import KINDS, SCOPES
-from vigie.errors import SourceConfigError
-from vigie.paths import CONFIG_DIR
+from vigie.core.errors import SourceConfigError
+from vigie.core.items import KINDS, SCOPES
+from vigie.core.paths import CONFIG_DIR
 
 FAMILIES = ("ted", "eforms", "ted_r2", "sedia", "bosa", "ocds", "feed", "ics", "jsonld", "html_list")
 STATES = ("recorded-sample", "needs-live-check", "live-checked")

@@ -10,8 +10,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from spiders.items import ITEM_FIELDS
-from warehouse.connection import WarehouseError
+from vigie.core.errors import WarehouseError
+from vigie.core.items import ITEM_FIELDS
 
 _STRING_LIST = pa.list_(pa.string())
 # texts travel as an Arrow map (built in C, several times faster than json.dumps per item); DuckDB turns it

@@ -10,7 +10,8 @@ from typing import Any
 
 import duckdb
 
-from warehouse.connection import WarehouseError, first_line, sql_text
+from vigie.core.errors import WarehouseError
+from warehouse.connection import first_line, sql_text
 
 CHECKS_FILE = Path(__file__).resolve().parent / "checks.toml"
 SAMPLE = 3

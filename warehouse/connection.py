@@ -11,23 +11,11 @@ from typing import Any
 
 import duckdb
 
-from vigie.errors import VigieError
+from vigie.core.errors import WarehouseBusyError, WarehouseError
+from vigie.core.timezone import TIMEZONE
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
-TIMEZONE = "Europe/Brussels"
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer (a run, a newsletter) to release the file
-
-
-class WarehouseError(VigieError):
-    """A warehouse operation failed; the message names the file and the reason."""
-
-
-class WarehouseBusyError(WarehouseError):
-    """Another process held the warehouse file for longer than the lock timeout."""
-
-
-class NoSnapshotError(WarehouseError):
-    """Nothing has been published yet."""
 
 
 WRITER_MEMORY = "768MB"

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.connection import WarehouseError, first_line
+from vigie.core.errors import WarehouseError
+from warehouse.connection import first_line
 
 EXPORT_TABLES = ("opportunities", "changes", "source_runs", "quarantine", "newsletter_issues")
 FORMATS = ("parquet", "csv")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.connection import SQL_DIR, WarehouseError, first_line, run_sql_file
+from vigie.core.errors import WarehouseError
+from warehouse.connection import SQL_DIR, first_line, run_sql_file
 
 MIGRATIONS_DIR = SQL_DIR / "migrations"
 # Recreated on every migrate, in this order: macros first (views use them), staging before marts.

@@ -15,17 +15,14 @@ from typing import Any
 
 import duckdb
 
-from warehouse.connection import WarehouseError, first_line
+from vigie.core.errors import QueryError
+from warehouse.connection import first_line
 from warehouse.snapshot import connect
 
 FORMATS = ("table", "csv", "json", "parquet")
 # SELECT covers WITH, FROM-first, VALUES, DESCRIBE, SHOW and SUMMARIZE; nothing else reads without side effects.
 READ_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 MAX_CELL = 60
-
-
-class QueryError(WarehouseError):
-    """A query that was refused or failed, as one line."""
 
 
 def run_query(sql: str, fmt: str = "table", out: Path | None = None, home: Path | None = None) -> str | None:

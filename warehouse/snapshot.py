@@ -11,8 +11,10 @@ from pathlib import Path
 
 import duckdb
 
-from vigie import paths
-from warehouse.connection import TIMEZONE, NoSnapshotError, WarehouseError, first_line
+from vigie.core import paths
+from vigie.core.errors import NoSnapshotError, WarehouseError
+from vigie.core.timezone import TIMEZONE
+from warehouse.connection import first_line
 
 
 def connect(home: Path | None = None) -> duckdb.DuckDBPyConnection:

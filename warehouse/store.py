@@ -22,11 +22,12 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from vigie.paths import snapshot_path, warehouse_path
+from vigie.core.errors import WarehouseError
+from vigie.core.paths import snapshot_path, warehouse_path
 from warehouse import migrate as migrations
 from warehouse.batch import dedupe, to_arrow
 from warehouse.checks import CheckResult, run_checks
-from warehouse.connection import LOCK_TIMEOUT, WarehouseError, first_line, open_writer, run_sql_file, sql_text
+from warehouse.connection import LOCK_TIMEOUT, first_line, open_writer, run_sql_file, sql_text
 from warehouse.export import EXPORT_TABLES, copy_atomic
 
 LOAD_STEPS = ("01_stage", "02_match", "03_changes", "04_update", "05_insert", "06_touch")

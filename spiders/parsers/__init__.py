@@ -1,4 +1,4 @@
-"""Family parsers: bytes of one response or file -> raw records (see spiders.items).
+"""Family parsers: bytes of one response or file -> raw records (see vigie.core.items).
 
 Parsers know formats, not sites: a spider downloads, a parser reads, refine cleans and tags. The same parsers
 serve the Scrapy spiders and `vigie parse FILE`.
@@ -7,7 +7,7 @@ Each module in FAMILY_MODULES defines:
     FAMILY: str                                   the registry family name
     def sniff(head: bytes, filename: str) -> bool  cheap format detection on the first 4 KiB
     def parse(body: bytes, *, source: str, url: str = "", options: Mapping | None = None) -> Iterator[dict]
-        yields spiders.items.new_raw(...) records; raises vigie.errors.ParseError with a one-line reason
+        yields vigie.core.items.new_raw(...) records; raises vigie.core.errors.ParseError with a one-line reason
         when the input cannot be read at all (a single bad record inside a good file is yielded with what
         could be read, and refine/validation quarantines it).
 """
@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from types import ModuleType
 from typing import Any
 
-from vigie.errors import ParseError, UnknownFormatError
+from vigie.core.errors import ParseError, UnknownFormatError
 
 # Order matters for detection: the most specific sniffers first.
 FAMILY_MODULES: dict[str, str] = {

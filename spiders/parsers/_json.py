@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from vigie.errors import ParseError
+from vigie.core.errors import ParseError
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

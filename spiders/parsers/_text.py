@@ -9,9 +9,7 @@ from urllib.parse import urljoin
 
 from spiders.parsers import _json
 
-_LANG = re.compile(r"^\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$")
 _PROLOGUE = re.compile(r"^(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*", re.S | re.I)
-_SPACE = re.compile(r"\s+")
 
 
 def head_text(head: bytes) -> str:
@@ -25,14 +23,6 @@ def first_markup(text: str) -> str:
     return text[_PROLOGUE.match(text).end() :]
 
 
-def lang2(code: object) -> str | None:
-    """ISO 639-1 from a language tag ("fr", "fr-BE", "en_US", "nl-nl"); None for anything else."""
-    if not isinstance(code, str):
-        return None
-    match = _LANG.match(code)
-    return match.group(1).lower() if match else None
-
-
 def stable_id(*parts: object) -> str:
     """A short stable identifier for an entry that has none: the same inputs always give the same id."""
     joined = "\x1f".join("" if p is None else str(p) for p in parts)
@@ -44,14 +34,6 @@ def absolute(url: object, base: str) -> str | None:
         return None
     url = url.strip()
     return urljoin(base, url) if base else url
-
-
-def fold(text: object) -> str | None:
-    """Whitespace folded to single spaces; None when nothing is left."""
-    if not isinstance(text, str):
-        return None
-    folded = _SPACE.sub(" ", text).strip()
-    return folded or None
 
 
 def iso(value: date | datetime) -> str:

@@ -3,7 +3,7 @@ country codes, and date/time assembly.
 
 TED mixes three code systems: eForms and the API use ISO 639-2 language codes ("FRA", "nld") and ISO 3166-1
 alpha-3 countries ("BEL"); R2 XML uses ISO 639-1 in upper case ("FR") and alpha-2 countries. Vigie's schema wants
-ISO 639-1 and alpha-2, so everything goes through `lang2` and `country2`.
+ISO 639-1 and alpha-2, so everything goes through `vigie.core.languages.normalise_lang` and `country2`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
-from vigie.errors import ParseError
+from vigie.core.errors import ParseError
 
 # entities are never resolved and nothing is fetched: a notice is data from the internet
 _PARSER = etree.XMLParser(
@@ -45,32 +45,6 @@ def text(el: etree._Element | None) -> str:
     parts = paragraphs or [el]
     lines = (" ".join("".join(p.itertext()).split()) for p in parts)
     return "\n".join(line for line in lines if line)
-
-
-# ISO 639-2 (bibliographic and terminology forms) -> ISO 639-1, for the EU's 24 official languages plus the
-# other languages that appear on TED (EEA, candidates, Switzerland, regional languages of Belgium's neighbours).
-# fmt: off
-_LANG3 = {
-    "BUL": "bg", "CES": "cs", "CZE": "cs", "DAN": "da", "DEU": "de", "GER": "de", "ELL": "el", "GRE": "el",
-    "ENG": "en", "EST": "et", "FIN": "fi", "FRA": "fr", "FRE": "fr", "GLE": "ga", "HRV": "hr", "HUN": "hu",
-    "ITA": "it", "LAV": "lv", "LIT": "lt", "MLT": "mt", "NLD": "nl", "DUT": "nl", "POL": "pl", "POR": "pt",
-    "RON": "ro", "RUM": "ro", "SLK": "sk", "SLO": "sk", "SLV": "sl", "SPA": "es", "SWE": "sv",
-    "NOR": "no", "NOB": "nb", "NNO": "nn", "ISL": "is", "ICE": "is", "LTZ": "lb", "CAT": "ca", "EUS": "eu",
-    "BAQ": "eu", "GLG": "gl", "SQI": "sq", "ALB": "sq", "MKD": "mk", "MAC": "mk", "SRP": "sr", "BOS": "bs",
-    "TUR": "tr", "UKR": "uk", "RUS": "ru", "CYM": "cy", "WEL": "cy", "GLA": "gd",
-}
-# fmt: on
-_LANG2 = re.compile(r"^[A-Za-z]{2}$")
-
-
-def lang2(code: str | None) -> str | None:
-    """ISO 639-1 from a TED language code ("FRA", "fra", "FR", "fr"); None when unknown."""
-    if not code:
-        return None
-    code = code.strip()
-    if _LANG2.match(code):
-        return code.lower()
-    return _LANG3.get(code.upper())
 
 
 # ISO 3166-1 alpha-3 -> alpha-2: Europe in full, then the countries that most often appear as buyers or places of

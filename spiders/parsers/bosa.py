@@ -15,9 +15,10 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from spiders.items import new_raw
 from spiders.parsers import _json
-from vigie.errors import ParseError
+from vigie.core.errors import ParseError
+from vigie.core.items import new_raw
+from vigie.core.timezone import TIMEZONE
 
 FAMILY = "bosa"
 
@@ -145,7 +146,7 @@ def _record(publication: Mapping[str, Any], *, source: str, options: Mapping[str
         texts=texts,
         published_at=_seconds(publication.get("publicationDate") or publication.get("dispatchDate")),
         deadline_at=_seconds(publication.get("vaultSubmissionDeadline")),
-        timezone="Europe/Brussels",
+        timezone=TIMEZONE,
         organiser=organiser,
         organiser_type="contracting-authority",
         country=nuts[0][:2] if nuts and nuts[0][:2].isalpha() else "BE",

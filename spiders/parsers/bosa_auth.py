@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from spiders.parsers import _json
-from vigie.errors import MissingCredentialsError, ParseError
+from vigie.core.errors import MissingCredentialsError, ParseError
 
 ENV_CLIENT_ID = "VIGIE_BOSA_CLIENT_ID"
 ENV_CLIENT_SECRET = "VIGIE_BOSA_CLIENT_SECRET"

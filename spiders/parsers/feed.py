@@ -22,10 +22,12 @@ from typing import Any
 
 import feedparser
 
-from spiders.items import new_raw
 from spiders.parsers import _json
-from spiders.parsers._text import absolute, first_markup, fold, head_text, lang2, stable_id
-from vigie.errors import ParseError
+from spiders.parsers._text import absolute, first_markup, head_text, stable_id
+from vigie.core.errors import ParseError
+from vigie.core.items import new_raw
+from vigie.core.languages import normalise_lang
+from vigie.core.text import squash
 
 FAMILY = "feed"
 
@@ -91,7 +93,7 @@ def _xml_feed(body: bytes, *, source: str, url: str, options: Mapping[str, Any],
         if not parsed.version:
             raise ParseError(f"{what}: not an RSS or Atom feed")
         return  # a well-formed feed with no entry today: an empty yield, which source health reports
-    feed_lang = lang2(parsed.feed.get("language"))
+    feed_lang = normalise_lang(parsed.feed.get("language"))
     base = url or parsed.feed.get("link") or ""
     records = [
         _entry_record(e, source=source, base=base, feed_lang=feed_lang, options=options)
@@ -127,18 +129,23 @@ def _longest_text(entry: Mapping[str, Any]) -> tuple[str | None, str | None]:
 def _entry_record(
     entry: Mapping[str, Any], *, source: str, base: str, feed_lang: str | None, options: Mapping[str, Any]
 ) -> dict:
-    title = fold(entry.get("title"))
+    title = squash(entry.get("title"))
     summary, summary_lang = _longest_text(entry)
     # dict.get: FeedParserDict maps a missing key to another with a DeprecationWarning; the plain lookup does not
     published = _utc(dict.get(entry, "published_parsed")) or _utc(dict.get(entry, "updated_parsed"))
     link = absolute(entry.get("link"), base)
     native_id = (
-        fold(entry.get("id"))
+        squash(entry.get("id"))
         or link
         or stable_id(title, entry.get("published") or entry.get("updated"), summary)
     )
     title_lang = (entry.get("title_detail") or {}).get("language")
-    language = lang2(entry.get("language")) or lang2(title_lang) or lang2(summary_lang) or feed_lang
+    language = (
+        normalise_lang(entry.get("language"))
+        or normalise_lang(title_lang)
+        or normalise_lang(summary_lang)
+        or feed_lang
+    )
     return new_raw(
         source,
         FAMILY,
@@ -149,7 +156,7 @@ def _entry_record(
         summary=summary,
         language=language,
         published_at=published,
-        raw_ref=fold(entry.get("id")),
+        raw_ref=squash(entry.get("id")),
     )
 
 
@@ -183,11 +190,11 @@ def _json_feed(
     if not isinstance(items, list):
         raise ParseError(f"{what}: JSON Feed without an items list")
     base = url or document.get("home_page_url") or document.get("feed_url") or ""
-    feed_lang = lang2(document.get("language"))
+    feed_lang = normalise_lang(document.get("language"))
     for item in items:
         if not isinstance(item, dict):
             continue
-        title = fold(item.get("title"))
+        title = squash(item.get("title"))
         texts = [
             t
             for t in (item.get("content_html"), item.get("content_text"), item.get("summary"))
@@ -210,7 +217,7 @@ def _json_feed(
             url=link,
             title=title,
             summary=summary,
-            language=lang2(item.get("language")) or feed_lang,
+            language=normalise_lang(item.get("language")) or feed_lang,
             published_at=published,
             raw_ref=native_id,
         )

@@ -27,9 +27,11 @@ from typing import Any
 from parsel import Selector, SelectorList
 from w3lib.encoding import html_to_unicode
 
-from spiders.items import new_raw
-from spiders.parsers._text import absolute, fold, lang2, stable_id
-from vigie.errors import ParseError
+from spiders.parsers._text import absolute, stable_id
+from vigie.core.errors import ParseError
+from vigie.core.items import new_raw
+from vigie.core.languages import normalise_lang
+from vigie.core.text import squash
 
 FAMILY = "html_list"
 
@@ -96,7 +98,7 @@ def _values(node: Selector, selector: str | list[str] | None, field: str) -> lis
             value = (
                 result.get() if isinstance(result.root, str) else " ".join(result.xpath(".//text()").getall())
             )
-            value = fold(value)
+            value = squash(value)
             if value:
                 found.append(value)
         if found:
@@ -141,7 +143,7 @@ def _apply(record: dict, values: Mapping[str, list[str]], url: str, *, override:
             if override or not record.get("summary"):
                 record["summary"] = "\n".join(found)
         elif field == "language":
-            record["language"] = lang2(found[0]) or record.get("language")
+            record["language"] = normalise_lang(found[0]) or record.get("language")
         elif override or not record.get(field):
             record[field] = found[0]
     for note in notes:
@@ -175,7 +177,7 @@ def parse(
             f"{url or source}: the item selector {options['item']!r} matched nothing "
             "(the site's layout may have changed)"
         )
-    page_lang = lang2(page.xpath("/html/@lang").get())
+    page_lang = normalise_lang(page.xpath("/html/@lang").get())
     for item in items:
         values = {field: _values(item, sel, field) for field, sel in options["fields"].items()}
         if not values.get("title") and not values.get("url"):
@@ -239,7 +241,7 @@ def parse_detail(body: bytes, url: str, options: Mapping[str, Any], base_record:
             record["summary"] = f"{record.get('summary') or ''}\n{note}".strip()
     record["url"] = record.get("url") or url
     if not record.get("language"):
-        record["language"] = lang2(page.xpath("/html/@lang").get())
+        record["language"] = normalise_lang(page.xpath("/html/@lang").get())
     if not record.get("title") and not base_record:
         raise ParseError(f"{url}: the detail selectors found no title on this page")
     record["native_id"] = record.get("native_id") or _native_id(record)

@@ -33,9 +33,10 @@ import icalendar
 import recurring_ical_events
 import x_wr_timezone
 
-from spiders.items import new_raw
-from spiders.parsers._text import absolute, fold, head_text, iso, stable_id
-from vigie.errors import ParseError
+from spiders.parsers._text import absolute, head_text, iso, stable_id
+from vigie.core.errors import ParseError
+from vigie.core.items import new_raw
+from vigie.core.text import squash
 
 FAMILY = "ics"
 HORIZON_DAYS = 180
@@ -175,7 +176,7 @@ def _text(component: icalendar.cal.Component, name: str) -> str | None:
     value = component.get(name)
     if isinstance(value, list):
         value = value[0] if value else None
-    return fold(str(value)) if value is not None else None
+    return squash(str(value)) if value is not None else None
 
 
 def _is_moment(value: Any) -> bool:
@@ -222,7 +223,7 @@ def _location(event: icalendar.Event) -> str | None:
             return _text(event, name)
     apple = event.get("X-APPLE-STRUCTURED-LOCATION")
     if apple is not None and hasattr(apple, "params"):
-        return fold(apple.params.get("X-ADDRESS") or apple.params.get("X-TITLE"))
+        return squash(apple.params.get("X-ADDRESS") or apple.params.get("X-TITLE"))
     return None
 
 
@@ -230,7 +231,7 @@ def _organiser(event: icalendar.Event) -> str | None:
     organizer = event.get("ORGANIZER")
     if organizer is None or not hasattr(organizer, "params"):
         return None
-    return fold(organizer.params.get("CN"))
+    return squash(organizer.params.get("CN"))
 
 
 def _record(

@@ -12,14 +12,14 @@ ocid are (publishers write them grouped), which keeps memory to one process at a
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
-from spiders.items import new_raw
 from spiders.parsers import _json
-from vigie.errors import ParseError
+from vigie.core.errors import ParseError
+from vigie.core.items import new_raw
+from vigie.core.text import fold
 
 FAMILY = "ocds"
 
@@ -128,10 +128,6 @@ def _parties(release: Mapping[str, Any], role: str) -> list[dict]:
     return [p for p in release.get("parties") or [] if isinstance(p, dict) and role in (p.get("roles") or [])]
 
 
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
-
-
 @lru_cache(maxsize=1)
 def _country_names() -> dict[str, str]:
     """Country name (in the languages OCDS publishers use) -> ISO 3166-1 alpha-2, from the CLDR data in babel."""
@@ -141,7 +137,7 @@ def _country_names() -> dict[str, str]:
     for locale in ("en", "es", "fr", "nl", "de", "pt", "it"):
         for code, name in Locale.parse(locale).territories.items():
             if len(code) == 2 and code.isalpha():
-                names.setdefault(_fold(name), code)
+                names.setdefault(fold(name), code)
     return names
 
 
@@ -159,7 +155,7 @@ def _country(release: Mapping[str, Any]) -> str | None:
             continue
         if len(raw) == 2 and raw.isalpha():
             return raw.upper()
-        code = _country_names().get(_fold(raw))
+        code = _country_names().get(fold(raw))
         if code:
             return code
     return None

@@ -26,10 +26,12 @@ import jstyleson
 import lxml.html
 from lxml import etree
 
-from spiders.items import new_raw
-from spiders.parsers._text import absolute, first_markup, fold, head_text, lang2, stable_id
+from spiders.parsers._text import absolute, first_markup, head_text, stable_id
 from spiders.parsers._xml import country2
-from vigie.errors import ParseError
+from vigie.core.errors import ParseError
+from vigie.core.items import new_raw
+from vigie.core.languages import normalise_lang
+from vigie.core.text import squash
 
 FAMILY = "jsonld"
 
@@ -72,7 +74,7 @@ def parse(
         tree = lxml.html.fromstring(body)
     except (etree.ParserError, ValueError) as exc:
         raise ParseError(f"{what}: not readable HTML ({exc})") from None
-    page_lang = lang2(tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang"))
+    page_lang = normalise_lang(tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang"))
     found: list[dict] = []
     for document in [*_jsonld_blocks(tree), *_microdata(body, url)]:
         _collect_events(document, found)
@@ -164,7 +166,7 @@ def _string(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("name") or value.get("@value") or value.get("alternateName")
         value = _first(value)
-    return fold(value) if isinstance(value, str) else None
+    return squash(value) if isinstance(value, str) else None
 
 
 def _summary(value: Any) -> str | None:
@@ -204,7 +206,7 @@ def _country(value: Any) -> str | None:
 def _place(location: Any) -> dict[str, str | None]:
     place = _first(location)
     if isinstance(place, str):
-        return {"location": fold(place), "postal_code": None, "city": None, "country": None}
+        return {"location": squash(place), "postal_code": None, "city": None, "country": None}
     if not isinstance(place, dict):
         return {"location": None, "postal_code": None, "city": None, "country": None}
     address = _first(place.get("address"))
@@ -215,7 +217,7 @@ def _place(location: Any) -> dict[str, str | None]:
         country = _country(address.get("addressCountry"))
         parts += [_string(address.get("streetAddress")), " ".join(p for p in (postal, city) if p) or None]
     elif isinstance(address, str):
-        parts.append(fold(address))
+        parts.append(squash(address))
     if not any(parts) and "virtuallocation" in _types(place):
         parts.append(_string(place.get("url")) or "online")
     text = ", ".join(dict.fromkeys(p for p in parts if p))
@@ -256,7 +258,7 @@ def _record(
         starts_at=starts_at,
         ends_at=_date(event.get("endDate")),
         organiser=_string(event.get("organizer")),
-        language=lang2(_string(event.get("inLanguage"))) or page_lang,
+        language=normalise_lang(_string(event.get("inLanguage"))) or page_lang,
         status=_status(event.get("eventStatus")),
         # Postponed without a new date: the date shown is the old one, so readers must be told.
         flags=["postponed"] if _status_name(event.get("eventStatus")) == "eventpostponed" else [],

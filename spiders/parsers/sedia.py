@@ -21,11 +21,11 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
-from spiders.items import new_raw
 from spiders.parsers import _json
-from vigie.errors import ParseError
+from vigie.core.errors import ParseError
+from vigie.core.items import new_raw
+from vigie.core.timezone import BRUSSELS, TIMEZONE
 
 FAMILY = "sedia"
 
@@ -48,7 +48,6 @@ DEFAULT_SORT = {"field": "sortStatus", "order": "ASC"}
 
 TYPE_KINDS = {"1": "call", "2": "tender", "8": "call"}
 STATUS_CODES = {"31094501": "forthcoming", "31094502": "open", "31094503": "closed"}
-BRUSSELS = ZoneInfo("Europe/Brussels")
 
 # Identifier prefix -> programme, for the organiser line (the `frameworkProgramme` field is an opaque number).
 PROGRAMMES = {
@@ -358,7 +357,7 @@ def _record(
         published_at=published,
         deadline_at=deadline,
         starts_at=opening,  # refine reads a call's starts_at as its opening date (forthcoming until then)
-        timezone="Europe/Brussels",
+        timezone=TIMEZONE,
         organiser=f"European Commission – {programme}" if programme else "European Commission",
         organiser_type="eu-institution",
         status=_status(code, opening, deadlines, now),

@@ -22,10 +22,11 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from spiders.items import new_raw
 from spiders.parsers import _json, _xml
 from spiders.parsers.ted_eforms import notice_type_kind, notice_type_status
-from vigie.errors import ParseError
+from vigie.core.errors import ParseError
+from vigie.core.items import new_raw
+from vigie.core.languages import normalise_lang
 
 FAMILY = "ted"
 
@@ -144,7 +145,7 @@ def _lang_map(value: Any, joiner: str = "\n\n") -> dict[str, str]:
         return {}
     out: dict[str, str] = {}
     for key, v in value.items():
-        lang = _xml.lang2(key)
+        lang = normalise_lang(key)
         parts = _xml.dedupe([" ".join(str(p).split()) for p in _list(v) if p is not None])
         if lang and parts and lang not in out:
             out[lang] = joiner.join(parts)
@@ -192,7 +193,7 @@ def _record(notice: Mapping[str, Any], *, source: str, options: Mapping[str, Any
     titles = _lang_map(notice.get("title-proc")) or _lang_map(notice.get("notice-title"))
     summaries = _lang_map(notice.get("description-proc")) or _lang_map(notice.get("description-lot"))
     buyers = notice.get("buyer-name")
-    buyer_langs = [_xml.lang2(k) for k in buyers] if isinstance(buyers, dict) else []
+    buyer_langs = [normalise_lang(k) for k in buyers] if isinstance(buyers, dict) else []
     known = [lang for lang in titles if lang]
     language = next((lang for lang in buyer_langs if lang in known), None) or (
         "en" if "en" in known else next(iter(known), options.get("language"))
@@ -210,7 +211,7 @@ def _record(notice: Mapping[str, Any], *, source: str, options: Mapping[str, Any
 
     organiser = None
     if isinstance(buyers, dict):
-        names = buyers.get(next((k for k in buyers if _xml.lang2(k) == language), ""), None) or next(
+        names = buyers.get(next((k for k in buyers if normalise_lang(k) == language), ""), None) or next(
             iter(buyers.values()), None
         )
         organiser = _str(names)

@@ -27,9 +27,10 @@ from typing import Any
 
 from lxml import etree
 
-from spiders.items import new_raw
 from spiders.parsers import _xml
-from vigie.errors import ParseError
+from vigie.core.errors import ParseError
+from vigie.core.items import new_raw
+from vigie.core.languages import normalise_lang
 
 FAMILY = "eforms"
 
@@ -80,7 +81,7 @@ def _by_lang(nodes: list[etree._Element], default: str | None = None) -> dict[st
     A text without languageID is in `default` (the notice language)."""
     out: dict[str, str] = {}
     for node in nodes:
-        lang = _xml.lang2(node.get("languageID")) or default
+        lang = normalise_lang(node.get("languageID")) or default
         value = " ".join("".join(node.itertext()).split())
         if lang and value and lang not in out:
             out[lang] = value
@@ -256,7 +257,7 @@ def _record(root: etree._Element, *, source: str, url: str, options: Mapping[str
         )
     native_id = number or f"{notice_uuid}-v{_first(root, 'cbc:VersionID') or '01'}"
     notice_type = _first(root, "cbc:NoticeTypeCode") or ""
-    language = _xml.lang2(_first(root, "cbc:NoticeLanguageCode"))
+    language = normalise_lang(_first(root, "cbc:NoticeLanguageCode"))
 
     project = _x(root, "cac:ProcurementProject")
     lot_projects = _x(root, "cac:ProcurementProjectLot/cac:ProcurementProject")
@@ -271,7 +272,7 @@ def _record(root: etree._Element, *, source: str, url: str, options: Mapping[str
     changed = _x(ext, "efac:Changes/efac:Change/efbc:ChangeDescription") if ext is not None else []
     reasons = _x(ext, "efac:Changes/efac:ChangeReason/efbc:ReasonDescription") if ext is not None else []
     for node in changed + reasons:
-        lang = _xml.lang2(node.get("languageID")) or language
+        lang = normalise_lang(node.get("languageID")) or language
         note = " ".join("".join(node.itertext()).split())
         if lang and note:
             summaries[lang] = "\n\n".join(p for p in (summaries.get(lang), note) if p)

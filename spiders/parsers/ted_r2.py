@@ -28,9 +28,11 @@ from typing import Any
 
 from lxml import etree
 
-from spiders.items import new_raw
 from spiders.parsers import _xml
-from vigie.errors import ParseError
+from vigie.core.errors import ParseError
+from vigie.core.items import new_raw
+from vigie.core.languages import normalise_lang
+from vigie.core.timezone import TIMEZONE
 
 FAMILY = "ted_r2"
 
@@ -168,12 +170,12 @@ def _texts(root: etree._Element, forms: list[etree._Element]) -> dict[str, dict[
     """Title and description of every language's form, then the translated titles for languages without one."""
     texts: dict[str, dict[str, str]] = {}
     for form in forms:
-        lang = _xml.lang2(form.get("LG"))
+        lang = normalise_lang(form.get("LG"))
         title, summary = _title_summary(form)
         if lang and (title or summary) and lang not in texts:
             texts[lang] = {"title": title, "summary": summary}
     for ti in root.iterfind("TRANSLATION_SECTION/ML_TITLES/ML_TI_DOC"):
-        lang = _xml.lang2(ti.get("LG"))
+        lang = normalise_lang(ti.get("LG"))
         title = _t(ti, "TI_TEXT")
         if lang and title:
             entry = texts.setdefault(lang, {"title": "", "summary": ""})
@@ -205,23 +207,23 @@ def _record(root: etree._Element, *, source: str, url: str, options: Mapping[str
 
     section = root.find("FORM_SECTION")
     forms = [f for f in section if isinstance(f.tag, str)] if section is not None else []
-    original_lang = _xml.lang2(_t(notice_data, "LG_ORIG"))
+    original_lang = normalise_lang(_t(notice_data, "LG_ORIG"))
     original = next((f for f in forms if f.get("CATEGORY") == "ORIGINAL"), None)
     if original is None:  # no CATEGORY attribute: the form in the original language, else the first
         original = next(
-            (f for f in forms if _xml.lang2(f.get("LG")) == original_lang), forms[0] if forms else None
+            (f for f in forms if normalise_lang(f.get("LG")) == original_lang), forms[0] if forms else None
         )
     if original is None:
         raise ParseError(f"TED R2 document {number} has no form (FORM_SECTION is empty)")
     texts = _texts(root, forms)
-    language = original_lang or _xml.lang2(original.get("LG"))
+    language = original_lang or normalise_lang(original.get("LG"))
     if language not in texts:
         language = next(iter(texts), language)
 
     # the buyer: R2.0.9 ADDRESS_CONTRACTING_BODY, R2.0.7/8 CA_CE_CONCESSIONAIRE_PROFILE
     buyer = next(original.iter("ADDRESS_CONTRACTING_BODY", "CA_CE_CONCESSIONAIRE_PROFILE"), None)
     names = {
-        _xml.lang2(n.get("LG")): _xml.text(n)
+        normalise_lang(n.get("LG")): _xml.text(n)
         for n in root.iterfind("TRANSLATION_SECTION/ML_AA_NAMES/AA_NAME")
     }
     organiser = _t(buyer, ".//OFFICIALNAME") or names.get(language) or next(iter(names.values()), None)
@@ -273,7 +275,7 @@ def _record(root: etree._Element, *, source: str, url: str, options: Mapping[str
         published_at=_xml.iso_date(_t(coded, "REF_OJS/DATE_PUB"))
         or _xml.iso_date(_t(codif, "DS_DATE_DISPATCH")),
         deadline_at=_deadline(original, codif),
-        timezone=_xml.COUNTRY_TZ.get(country or "", "Europe/Brussels"),
+        timezone=_xml.COUNTRY_TZ.get(country or "", TIMEZONE),
         organiser=organiser,
         organiser_type=organiser_type,
         location="; ".join(sites[:5]) or None,

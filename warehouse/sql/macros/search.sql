@@ -2,7 +2,10 @@
 -- DuckDB 2.0.0). `fold` is how `opportunities.search_text` is stored; `search('théâtre bruxelles')` returns
 -- the opportunities whose titles or summaries, in any language, contain every word (substrings count, so
 -- 'schouwburg' finds 'Stadsschouwburg').
-CREATE OR REPLACE MACRO fold(text) AS strip_accents(lower(text));
+-- Mirrors vigie.core.text.fold: lower case, the three ligatures spelt out, accents stripped, other scripts kept.
+CREATE OR REPLACE MACRO fold(text) AS
+    strip_accents(replace(replace(replace(replace(replace(lower(text), 'œ', 'oe'), 'æ', 'ae'), 'ß', 'ss'),
+                                  '’', ''''), '‘', ''''));
 
 CREATE OR REPLACE MACRO search(q) AS TABLE
     SELECT *
