@@ -19,10 +19,12 @@ demo: venv
 	$(BIN)/vigie run --demo
 
 test: venv
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: venv
 	$(BIN)/python bench/refine.py --items 100000 --parse-cap 20000

@@ -23,8 +23,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from spiders import registry  # noqa: E402
 from spiders.crawl import collect  # noqa: E402
-from vigie import registry  # noqa: E402
 from vigie.demo import server as demo_server  # noqa: E402
 
 DEMO = Path(__file__).resolve().parents[1] / "vigie" / "demo" / "sources.toml"

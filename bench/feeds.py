@@ -311,8 +311,6 @@ def bench(home: Path, args: argparse.Namespace) -> None:
     wh = Warehouse(home)
     wh.load(items, "bench-run", now)
     wh.publish()
-    if hasattr(wh, "close"):
-        wh.close()
     print(f"warehouse of {args.items} items built and published in {time.perf_counter() - t0:.1f} s ({home})")
     paths = request_mix(args.requests)
     print(
@@ -321,7 +319,7 @@ def bench(home: Path, args: argparse.Namespace) -> None:
 
     port = free_port()
     server = start_server(
-        f"from pathlib import Path; from newsletters.serve import run; "
+        f"from pathlib import Path; from service.app import run; "
         f"run('127.0.0.1', {port}, Path({str(home)!r}))",
         port,
     )

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import duckdb  # noqa: E402
 
-from warehouse.batch import dedupe, to_arrow  # noqa: E402
+from warehouse.batch import to_arrow  # noqa: E402
 from warehouse.store import Warehouse  # noqa: E402
 
 KINDS = ("tender", "call", "event")
@@ -99,7 +99,7 @@ def bare_arrow_insert(items: list[dict[str, Any]], path: Path) -> float:
         sectors VARCHAR[], status VARCHAR, budget_amount DOUBLE, budget_currency VARCHAR, cluster_id VARCHAR,
         flags VARCHAR[])""")
     started = time.perf_counter()
-    batch = to_arrow(dedupe(items)[0])  # noqa: F841 - read by DuckDB by name
+    batch = to_arrow(items)  # noqa: F841 - read by DuckDB by name
     con.execute("BEGIN")
     con.execute("INSERT INTO bare SELECT * REPLACE (to_json(texts) AS texts) FROM batch")
     con.execute("COMMIT")

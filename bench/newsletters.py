@@ -28,7 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from newsletters.cli_newsletter import make_issue, make_issues  # noqa: E402
+from newsletters.make import make_issue, make_issues  # noqa: E402
 from newsletters.themes import load_themes  # noqa: E402
 from warehouse.store import Warehouse  # noqa: E402
 

@@ -8,8 +8,8 @@ checkout can read is parsed into raw records; the records are replicated to N wi
 EU Funding, OCDS, feed and calendar records.
 
 Parse time: the same input files are parsed again and again until at least N records (at most --parse-cap) have
-come out; the time is scaled to N records. Refine time: `refine.pipeline.refine` over the N records, dedupe
-included (in batches of --batch records beyond that size, see main()). ratio_to_parse = refine time / parse time (SPEC §7 target: <= 3). The last line printed is a JSON
+come out; the time is scaled to N records. Refine time: `refine.pipeline.refine_and_cluster` over the N records,
+clustering included (in batches of --batch records beyond that size, see main()). ratio_to_parse = refine time / parse time (SPEC §7 target: <= 3). The last line printed is a JSON
 object with the figures; peak memory is the process's maximum resident set size.
 """
 
@@ -33,8 +33,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from refine.dedupe import KnownClusters, fingerprint  # noqa: E402
-from refine.pipeline import refine  # noqa: E402
+from refine.clusters import KnownClusters  # noqa: E402
+from refine.match_keys import fingerprint  # noqa: E402
+from refine.pipeline import refine, refine_and_cluster  # noqa: E402
 from spiders import parsers  # noqa: E402
 from vigie.core.errors import ParseError  # noqa: E402
 
@@ -182,7 +183,7 @@ def main() -> None:
 
     # Up to --batch items are refined in one call, as `vigie run` does per source. Beyond that the records are
     # streamed and refined batch by batch, each batch seeing the earlier ones through their dedupe rows
-    # (`known_clusters`), exactly as a run sees the warehouse; the items of a batch are then dropped (the flow
+    # (`known`), exactly as a run sees the warehouse; the items of a batch are then dropped (the flow
     # loads them). This is what keeps 1,000,000 items within memory.
     streamed = args.items > args.batch
     workload: Any = replicate(records, args.items) if streamed else list(replicate(records, args.items))
@@ -201,7 +202,7 @@ def main() -> None:
         started = time.perf_counter()
         if profiler:
             profiler.enable()
-        result = refine(batch, now=NOW, known_clusters=known)
+        result = refine_and_cluster(batch, now=NOW, known=known)
         valid += len(result.items)
         quarantined += len(result.quarantined)
         replaced += result.replaced

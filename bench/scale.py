@@ -26,8 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from refine.dedupe import KnownClusters, fingerprint  # noqa: E402
-from refine.pipeline import refine  # noqa: E402
+from refine.clusters import KnownClusters  # noqa: E402
+from refine.match_keys import fingerprint  # noqa: E402
+from refine.pipeline import refine, refine_and_cluster  # noqa: E402
 from warehouse.store import Warehouse  # noqa: E402
 
 
@@ -67,7 +68,7 @@ def main() -> None:
             if not batch:
                 break
             started = time.perf_counter()
-            result = refine(batch, now=workload.NOW, known_clusters=known)
+            result = refine_and_cluster(batch, now=workload.NOW, known=known)
             known.add(fingerprint(item) for item in result.items)
             refined = time.perf_counter()
             loaded = warehouse.load(result.items, f"scale-{number}", workload.NOW + timedelta(minutes=number))

@@ -5,17 +5,34 @@ from __future__ import annotations
 import asyncio
 import json
 import tempfile
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import typer
+from refine.pipeline import RefineResult, refine
+from spiders import registry
+from spiders.crawl import CollectResult, collect
 
-from spiders.crawl import collect
-from vigie import registry
+
+@dataclass
+class CheckReport:
+    """What one live fetch of a source gave: the collection, the records read, what refine made of them."""
+
+    name: str
+    collected: CollectResult
+    records: int
+    refined: RefineResult
+    state: str
+    registry_name: str
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.refined.items) and not self.collected.errors
 
 
-def check_source(name: str, registry_file: Path | None, home: Path) -> bool:
-    source = registry.load(registry_file).get(name)
+def check_source(name: str, registry_file: Path | None, home: Path) -> CheckReport:
+    reg = registry.load(registry_file)
+    source = reg.get(name)
     with tempfile.TemporaryDirectory(prefix="vigie-check-") as tmp:
         run_dir = Path(tmp) / "raw" / "check"
         result = asyncio.run(
@@ -25,21 +42,5 @@ def check_source(name: str, registry_file: Path | None, home: Path) -> bool:
         if result.records_path:
             with open(result.records_path, encoding="utf-8") as fh:
                 records = [json.loads(line) for line in fh]
-        from refine.pipeline import refine
-
         refined = refine(records, now=datetime.now(UTC))
-    typer.echo(
-        f"{name}: {result.responses} responses, {result.bytes} bytes, {len(records)} records, "
-        f"{len(refined.items)} valid items, {len(refined.quarantined)} refused, {len(result.errors)} errors "
-        f"in {result.seconds:.1f} s"
-    )
-    for message in result.errors[:10]:
-        typer.echo(f"  error: {message}")
-    for q in refined.quarantined[:5]:
-        typer.echo(f"  refused: {q.get('native_id')}: {q['reason']}")
-    for item in refined.items[:5]:
-        typer.echo(f"  {item['kind']}: {item['title'][:90]} (deadline {item.get('deadline_at') or '-'})")
-    ok = bool(refined.items) and not result.errors
-    if ok and source.state != "live-checked":
-        typer.echo(f'  looks good: set state = "live-checked" for {name} in {registry.default_path().name}')
-    return ok
+    return CheckReport(name, result, len(records), refined, source.state, reg.path.name)

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+from warehouse.ledger import SourceHistory
 
 BROKEN_AFTER = 3  # consecutive failed runs before a source is reported as broken
 SHARP_DROP = 0.5  # a yield under half the recent average is flagged
 
 
-@dataclass(frozen=True)
-class History:
-    consecutive_failures: int = 0
-    average_yield: float | None = None  # records per successful run, recent runs
-    last_success: str | None = None
-
-
-def assess(records: int, valid: int, errors: int, history: History) -> tuple[str, str]:
+def assess(records: int, valid: int, errors: int, history: SourceHistory) -> tuple[str, str]:
     """(status, flag message) for one source's run. status: ok | degraded | empty | failed | broken."""
     failures = history.consecutive_failures
     if records == 0 and errors:
@@ -33,8 +25,3 @@ def assess(records: int, valid: int, errors: int, history: History) -> tuple[str
     if history.average_yield and records < history.average_yield * SHARP_DROP:
         return "degraded", f"yield {records} is far below the recent average {history.average_yield:.0f}"
     return "ok", ""
-
-
-def history_sql() -> str:
-    """Per source: consecutive failed runs up to the newest, average yield of recent good runs, last success."""
-    return (Path(__file__).parent / "sql" / "source_history.sql").read_text(encoding="utf-8")

@@ -25,11 +25,13 @@ from flows.tasks import (
     record_health,
     refine_source,
 )
-from vigie import registry
+from spiders import registry
 from vigie.core.paths import raw_dir
+from warehouse.ledger import SourceHistory, read_ledger
 
 if TYPE_CHECKING:
-    from refine.dedupe import KnownClusters
+    from refine.clusters import KnownClusters
+    from refine.match_keys import MatchKeys
 
 
 def new_run_id(now: datetime) -> str:
@@ -49,7 +51,8 @@ async def vigie_run(
     reg = registry.load(Path(registry_file) if registry_file else None, substitutions=subs)
     sources = reg.select(only)
     summary = RunSummary(run_id=run_id)
-    history, since = _read_history(home_path)
+    ledger = read_ledger(home_path)
+    history, since = ledger.history, ledger.last_published
 
     # 1. Collect: every source at once; a failing source is reported and never stops the others.
     collected = await asyncio.gather(
@@ -64,13 +67,14 @@ async def vigie_run(
     summary.pending_batches = len(leftovers)
     known = _cluster_candidates(home_path)
     items: list[dict] = []
+    keys: list[MatchKeys] = []
     quarantined: list[dict] = []
     per_source: dict[str, SourceSummary] = {}
     for source, result in zip(sources, collected, strict=True):
         paths = [
             d / f"{source.name}.jsonl" for d in [*leftovers, run_dir] if (d / f"{source.name}.jsonl").exists()
         ]
-        refined = refine_source(paths, now, known) if paths else None
+        refined = refine_source(paths, now) if paths else None
         row = SourceSummary(
             name=source.name,
             records=result.records,
@@ -82,6 +86,7 @@ async def vigie_run(
         )
         if refined is not None:
             items.extend(refined.items)
+            keys.extend(refined.match_keys)
             quarantined.extend(refined.quarantined)
             row.valid = len(refined.items)
             row.quarantined = len(refined.quarantined)
@@ -90,7 +95,7 @@ async def vigie_run(
         summary.sources.append(row)
 
     # 3. Deduplicate across sources, languages and runs.
-    summary.clusters_merged = dedupe_run(items, known)
+    summary.clusters_merged = dedupe_run(items, keys, known)
 
     # 4. Load everything of this run in one transaction, then record each source's health.
     loaded = load_run(home_path, items, quarantined, [], run_id, now)
@@ -107,17 +112,17 @@ async def vigie_run(
         # Records that repeat an id within the run (a feed listing an entry twice) are neither valid nor
         # refused: the valid share is taken over the others.
         row.status, row.flag = health.assess(
-            row.records - row.repeated, row.valid, len(row.errors), history.get(row.name, health.History())
+            row.records - row.repeated, row.valid, len(row.errors), history.get(row.name, SourceHistory())
         )
         rows.append(_ledger_row(run_id, now, finished, row))
     checks = record_health(home_path, rows)
-    summary.problems += [f"check failed: {c}" for c in checks if not getattr(c, "passed", True)]
+    summary.problems += [f"check failed: {c}" for c in checks if not c.passed]
     mark_loaded([*leftovers, run_dir])
 
     # 5. Publish: the read-only snapshot, then the digest newsletter and the Atom feed built from it.
     summary.outputs, problems = publish_outputs(home_path, now)
     summary.problems += problems
-    summary.items_total = loaded.total if hasattr(loaded, "total") else 0
+    summary.items_total = loaded.total
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -141,39 +146,11 @@ def _ledger_row(run_id: str, started: datetime, finished: str, row: SourceSummar
     }
 
 
-def _read_history(home: Path) -> tuple[dict[str, health.History], dict[str, str]]:
-    """Per source: recent health (from the published ledger) and the newest publication date stored, for
-    incremental collection. Empty on a first run."""
-    from warehouse import snapshot
-
-    try:
-        con = snapshot.connect(home)
-    except Exception:  # noqa: BLE001 - no snapshot yet: a first run has no history
-        return {}, {}
-    try:
-        hist = {}
-        for name, failures, avg, last_ok in con.execute(health.history_sql()).fetchall():
-            hist[name] = health.History(
-                int(failures or 0), float(avg) if avg else None, str(last_ok) if last_ok else None
-            )
-        since = {
-            name: str(ts)
-            for name, ts in con.execute(
-                "SELECT source, max(published_at) FROM opportunities GROUP BY source"
-            ).fetchall()
-            if ts
-        }
-        return hist, since
-    finally:
-        con.close()
-
-
 def _cluster_candidates(home: Path) -> KnownClusters:
-    """The stored items' dedupe rows, indexed once for every refine and dedupe step of the run."""
-    from refine.dedupe import KnownClusters
+    """The stored items' dedupe rows, indexed once for the run's clustering."""
+    from refine.clusters import KnownClusters
     from warehouse.store import Warehouse
 
-    try:
-        return KnownClusters(Warehouse(home).cluster_candidates())
-    except Exception:  # noqa: BLE001 - first run: nothing stored yet
-        return KnownClusters()
+    # A first run finds an empty warehouse; a busy one (another run holding it past the lock timeout) is an
+    # error naming that process: matching against nothing would silently duplicate every stored item.
+    return KnownClusters(Warehouse(home).cluster_candidates())

@@ -15,10 +15,14 @@ from prefect import task
 from prefect.cache_policies import NONE
 
 from spiders.crawl import CollectResult, collect
-from vigie.registry import Source
+from spiders.registry import Source
 
 if TYPE_CHECKING:
-    from refine.dedupe import KnownClusters
+    from refine.clusters import KnownClusters
+    from refine.match_keys import MatchKeys
+    from refine.pipeline import RefineResult
+    from warehouse.checks import CheckResult
+    from warehouse.store import LoadResult
 
 LOADED_MARK = "LOADED"
 
@@ -52,23 +56,23 @@ def read_raw(paths: list[Path]) -> tuple[list[dict], list[dict]]:
 
 
 @task(name="refine", cache_policy=NONE)
-def refine_source(paths: list[Path], now: datetime, known: KnownClusters) -> Any:
+def refine_source(paths: list[Path], now: datetime) -> RefineResult:
+    """One source's records of the run, refined; clustering waits for every source (dedupe_run)."""
     from refine.pipeline import refine
 
     records, bad = read_raw(paths)
-    result = refine(records, now=now, known_clusters=known)
+    result = refine(records, now=now)
     result.quarantined.extend(bad)
     return result
 
 
 @task(name="dedupe", cache_policy=NONE)
-def dedupe_run(items: list[dict], known: KnownClusters) -> int:
-    """Clusters across all sources of the run and what is already stored; returns how many items joined
-    another item's cluster."""
-    from refine.dedupe import assign_clusters
+def dedupe_run(items: list[dict], keys: list[MatchKeys], known: KnownClusters) -> int:
+    """Clusters the run once, across all its sources and what is already stored (`keys`: the items' match
+    keys from refine, in the same order); returns how many items joined another item's cluster."""
+    from refine.clusters import assign_clusters
 
-    assign_clusters(items, known)
-    return sum(1 for item in items if item.get("cluster_id") and item["cluster_id"] != item["id"])
+    return assign_clusters(items, known, keys)
 
 
 @task(name="load", cache_policy=NONE)
@@ -79,7 +83,7 @@ def load_run(
     source_rows: list[dict],
     run_id: str,
     now: datetime,
-) -> Any:
+) -> LoadResult:
     from warehouse.store import Warehouse
 
     warehouse = Warehouse(home)
@@ -90,7 +94,7 @@ def load_run(
 
 
 @task(name="record-health", cache_policy=NONE)
-def record_health(home: Path, rows: list[dict]) -> list[Any]:
+def record_health(home: Path, rows: list[dict]) -> list[CheckResult]:
     from warehouse.store import Warehouse
 
     warehouse = Warehouse(home)
@@ -107,15 +111,15 @@ def publish_outputs(home: Path, now: datetime) -> tuple[dict[str, str], list[str
     outputs = {"snapshot": str(Warehouse(home).publish())}
     problems: list[str] = []
     try:
-        from newsletters.cli_newsletter import make_issue
+        from newsletters.make import make_issue
 
         issue = make_issue("digest", "fr", None, home, False, [], now=now)
         outputs["newsletter"] = str(issue.html_path)
     except Exception as exc:  # noqa: BLE001 - reported in the run summary
         problems.append(f"newsletter digest (fr) not rendered: {type(exc).__name__}: {exc}")
     try:
-        from newsletters.feeds import feed_from_snapshot
-        from newsletters.filters import Filter
+        from feeds.render import feed_from_snapshot
+        from warehouse.filters import Filter
         from warehouse.snapshot import connect
 
         con = connect(home)

@@ -19,8 +19,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from newsletters.filters import select_items
+import duckdb
+
 from newsletters.themes import Theme
+from warehouse.connection import sql_text
+from warehouse.filters import select_items
 
 OPEN = ("open", "forthcoming")
 SECTIONS = ("closing_soon", "new", "events")
@@ -53,6 +56,10 @@ class Issue:
     new: list[Entry] = field(default_factory=list)
     events: list[Entry] = field(default_factory=list)
 
+    def by_section(self) -> list[tuple[str, list[Entry]]]:
+        """The sections in reading order (SECTIONS), each with its entries."""
+        return [("closing_soon", self.closing_soon), ("new", self.new), ("events", self.events)]
+
     @property
     def entries(self) -> list[Entry]:
         return self.closing_soon + self.new + self.events
@@ -66,7 +73,8 @@ class Issue:
         return [sent_record(e.item) for e in self.entries]
 
 
-def _ts(value: Any) -> datetime | None:
+def instant(value: Any) -> datetime | None:
+    """A tz-aware datetime from a stored timestamp or an ISO string (UTC when it names no offset)."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -77,7 +85,7 @@ def _ts(value: Any) -> datetime | None:
 
 def _iso(value: Any) -> str | None:
     """One spelling per instant, so a value read back from DuckDB compares equal to the one sent."""
-    ts = _ts(value)
+    ts = instant(value)
     return ts.astimezone(UTC).isoformat() if ts else None
 
 
@@ -100,7 +108,7 @@ def sent_record(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _issue_time(row: dict[str, Any]) -> datetime | None:
-    return _ts(row.get("sent_at")) or _ts(row.get("created_at"))
+    return instant(row.get("sent_at")) or instant(row.get("created_at"))
 
 
 def _history_of(
@@ -133,13 +141,13 @@ def _change(prev: dict[str, Any], item: dict[str, Any]) -> Change:
     status = item.get("status") or "open"
     if status == "cancelled" and prev.get("status") != "cancelled":
         return Change("cancelled")
-    old_deadline, new_deadline = _ts(prev.get("deadline_at")), _ts(item.get("deadline_at"))
+    old_deadline, new_deadline = instant(prev.get("deadline_at")), instant(item.get("deadline_at"))
     if old_deadline != new_deadline:
         if old_deadline and new_deadline:
             what = "deadline_postponed" if new_deadline > old_deadline else "deadline_advanced"
             return Change(what, old_deadline, new_deadline)
         return Change("deadline_set", old_deadline, new_deadline)
-    old_start, new_start = _ts(prev.get("starts_at")), _ts(item.get("starts_at"))
+    old_start, new_start = instant(prev.get("starts_at")), instant(item.get("starts_at"))
     if old_start != new_start:
         return Change("date_moved", old_start, new_start)
     return Change("reopened", prev.get("status"), status)
@@ -149,7 +157,7 @@ def plan_issue(
     theme: Theme, lang: str, items: Iterable[dict[str, Any]], history: Iterable[dict[str, Any]], now: datetime
 ) -> Issue:
     """Sort candidate items into the three sections of an issue (see the module docstring for the rules)."""
-    now = _ts(now) or datetime.now(UTC)
+    now = instant(now) or datetime.now(UTC)
     since, sent = _history_of(history, lang)
     size = theme.sections
     window_end = now + timedelta(days=size.closing_days) if size.closing_soon else None
@@ -170,12 +178,12 @@ def plan_issue(
         if status not in OPEN and not (status == "cancelled" and change):
             continue
         if item["kind"] == "event":
-            start = _ts(item.get("starts_at"))
-            end = _ts(item.get("ends_at")) or start
+            start = instant(item.get("starts_at"))
+            end = instant(item.get("ends_at")) or start
             if size.events and start and end >= now and start <= events_end:
                 issue.events.append(Entry(item, "events", change))
             continue
-        deadline = _ts(item.get("deadline_at"))
+        deadline = instant(item.get("deadline_at"))
         if deadline is not None and deadline < now:
             continue
         if window_end is not None and deadline is not None and deadline <= window_end:
@@ -183,9 +191,9 @@ def plan_issue(
         elif size.new and (change or since is None or _first_seen_after(item, since)):
             issue.new.append(Entry(item, "new", change))
     far = datetime.max.replace(tzinfo=UTC)
-    issue.closing_soon.sort(key=lambda e: (_ts(e.item["deadline_at"]), e.item["id"]))
-    issue.new.sort(key=lambda e: (_ts(e.item.get("deadline_at")) or far, e.item["id"]))
-    issue.events.sort(key=lambda e: (_ts(e.item["starts_at"]), e.item["id"]))
+    issue.closing_soon.sort(key=lambda e: (instant(e.item["deadline_at"]), e.item["id"]))
+    issue.new.sort(key=lambda e: (instant(e.item.get("deadline_at")) or far, e.item["id"]))
+    issue.events.sort(key=lambda e: (instant(e.item["starts_at"]), e.item["id"]))
     del issue.closing_soon[size.closing_soon :]
     del issue.new[size.new :]
     del issue.events[size.events :]
@@ -193,69 +201,43 @@ def plan_issue(
 
 
 def _first_seen_after(item: dict[str, Any], since: datetime) -> bool:
-    first = _ts(item.get("first_seen_at"))
+    first = instant(item.get("first_seen_at"))
     return first is None or first > since
 
 
 def fetch_candidates(
-    con: Any, theme: Theme, lang: str, history: Iterable[dict[str, Any]], now: datetime
+    con: duckdb.DuckDBPyConnection, theme: Theme, lang: str, history: Iterable[dict[str, Any]], now: datetime
 ) -> list[dict[str, Any]]:
     """Read from the snapshot only what `plan_issue` could keep: the first N unsent items of each section
     in section order, plus the items this theme already sent whose deadline, start or status changed.
 
-    Two steps: narrow queries pick ids (id and sort keys only: sorting or joining whole rows of 100,000 items
-    costs 3-7x more), then `select_items` reads the full rows of those few ids. Sent ids are compared with
-    hash joins, because `list_contains` over a history of thousands of ids tests every pair (10x slower)."""
+    Two steps: narrow queries (sql/read/issue/*.sql) pick ids (id and sort keys only: sorting or joining
+    whole rows of 100,000 items costs 3-7x more), then `select_items` reads the full rows of those few ids.
+    Sent ids are compared with hash joins, because `list_contains` over a history of thousands of ids tests
+    every pair (10x slower)."""
     history = list(history)
     since, sent = _history_of(history, lang)
     sent_ids = list(sent)
     size = theme.sections
     theme_where, theme_params = theme.filter.where(now)
-    open_ = "coalesce(status, 'open') IN ('open', 'forthcoming')"
-    unsent = "id NOT IN (SELECT unnest(?::VARCHAR[]))"
     window_end = now + timedelta(days=size.closing_days)
     picks: list[str] = []
     params: list[Any] = []
 
-    def pick(where: str, where_params: list[Any], order: str, limit: int) -> None:
-        picks.append(
-            f"(SELECT id FROM opportunities WHERE ({theme_where}) AND {where} ORDER BY {order} "
-            f"LIMIT {int(limit)})"
-        )
-        params.extend([*theme_params, *where_params])
+    def pick(section: str, section_params: list[Any]) -> None:
+        picks.append(f"({sql_text(f'read/issue/{section}.sql').format(filter=theme_where)})")
+        params.extend([*theme_params, *section_params])
 
     if size.closing_soon:
-        pick(
-            f"kind IN ('call', 'tender') AND {open_} AND deadline_at >= ? AND deadline_at <= ? AND {unsent}",
-            [now, window_end, sent_ids],
-            "deadline_at, id",
-            size.closing_soon,
-        )
+        pick("closing_soon", [now, window_end, sent_ids, size.closing_soon])
     if size.new:
-        where = (
-            f"kind IN ('call', 'tender') AND {open_} AND {unsent} AND (deadline_at IS NULL OR deadline_at "
-        )
-        where += "> ?)" if size.closing_soon else ">= ?)"
-        new_params: list[Any] = [sent_ids, window_end if size.closing_soon else now]
-        if since is not None:
-            where += " AND (first_seen_at IS NULL OR first_seen_at > ?)"
-            new_params.append(since)
-        pick(where, new_params, "deadline_at NULLS LAST, id", size.new)
+        # Deadlines within the window belong to "closing soon"; without that section, any deadline from now on.
+        after = window_end if size.closing_soon else now - timedelta(microseconds=1)
+        pick("new", [sent_ids, after, since, since, size.new])
     if size.events:
-        pick(
-            f"kind = 'event' AND {open_} AND {unsent} AND coalesce(ends_at, starts_at) >= ? AND starts_at <= ?",
-            [sent_ids, now, now + timedelta(days=size.event_days)],
-            "starts_at, id",
-            size.events,
-        )
+        pick("events", [sent_ids, now, now + timedelta(days=size.event_days), size.events])
     if sent:
-        picks.append(
-            "(SELECT o.id FROM opportunities o JOIN (SELECT unnest(?::STRUCT(sid VARCHAR, sdeadline VARCHAR, "
-            "sstart VARCHAR, sstatus VARCHAR)[], recursive := true)) s ON o.id = s.sid "
-            f"WHERE ({theme_where}) AND (o.deadline_at IS DISTINCT FROM s.sdeadline::TIMESTAMPTZ "
-            "OR o.starts_at IS DISTINCT FROM s.sstart::TIMESTAMPTZ "
-            "OR coalesce(o.status, 'open') IS DISTINCT FROM s.sstatus))"
-        )
+        picks.append(f"({sql_text('read/issue/changed.sql').format(filter=theme_where)})")
         params.append(
             [
                 {
@@ -280,6 +262,8 @@ def fetch_candidates(
     )
 
 
-def build_issue(con: Any, theme: Theme, lang: str, history: Iterable[dict[str, Any]], now: datetime) -> Issue:
+def build_issue(
+    con: duckdb.DuckDBPyConnection, theme: Theme, lang: str, history: Iterable[dict[str, Any]], now: datetime
+) -> Issue:
     history = list(history)
     return plan_issue(theme, lang, fetch_candidates(con, theme, lang, history, now), history, now)

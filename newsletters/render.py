@@ -29,17 +29,16 @@ from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from newsletters.issue import Entry, Issue, _ts
+from newsletters.issue import Entry, Issue, instant
 from newsletters.themes import Settings
 from vigie.core.errors import VigieError
-from vigie.core.languages import UI_LANGS
+from vigie.core.languages import UI_LANGS, UI_LOCALES
 from vigie.core.taxonomy import sector_labels
 from vigie.core.timezone import BRUSSELS
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates" / "newsletter"
 LOCALE_DIR = HERE / "locale"
-LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
 SUMMARY_CHARS = 320
 INTRO_TAGS = {"strong", "em", "b", "i", "a", "br"}
 
@@ -89,13 +88,13 @@ def environment(lang: str) -> Environment:
 
 def fmt_date(value: datetime, lang: str) -> str:
     day = value.astimezone(BRUSSELS).date()
-    text = format_date(day, "d MMMM y", locale=LOCALES[lang])
+    text = format_date(day, "d MMMM y", locale=UI_LOCALES[lang])
     # French writes the first day of a month as an ordinal ("1er mars"); CLDR's pattern has no such field.
     return "1er" + text[1:] if lang == "fr" and day.day == 1 else text
 
 
 def fmt_time(value: datetime, lang: str) -> str:
-    return format_time(value, "HH:mm", tzinfo=BRUSSELS, locale=LOCALES[lang])
+    return format_time(value, "HH:mm", tzinfo=BRUSSELS, locale=UI_LOCALES[lang])
 
 
 def safe_url(url: Any) -> str | None:
@@ -135,17 +134,14 @@ def _change_view(entry: Entry, lang: str) -> dict[str, Any] | None:
     change = entry.change
     if change is None:
         return None
-    show = {"old": None, "new": None}
-    for key in show:
-        value = getattr(change, key)
-        if isinstance(value, datetime):
-            show[key] = fmt_date(value, lang)
+    values = {"old": change.old, "new": change.new}
+    show = {k: fmt_date(v, lang) if isinstance(v, datetime) else None for k, v in values.items()}
     if (
         change.what in ("deadline_postponed", "deadline_advanced", "date_moved")
         and show["old"] == show["new"]
     ):
         # Same day, another hour: the date alone would read "from 15 March to 15 March".
-        show = {k: f"{fmt_date(getattr(change, k), lang)} {fmt_time(getattr(change, k), lang)}" for k in show}
+        show = {k: f"{fmt_date(v, lang)} {fmt_time(v, lang)}" for k, v in values.items()}
     return {"what": change.what, **show}
 
 
@@ -169,7 +165,7 @@ def entry_view(entry: Entry, issue: Issue) -> dict[str, Any]:
         "event": None,
         "budget": None,
     }
-    deadline = _ts(item.get("deadline_at"))
+    deadline = instant(item.get("deadline_at"))
     if deadline and item["kind"] != "event":
         today = issue.now.astimezone(BRUSSELS).date()
         view["deadline"] = {
@@ -177,9 +173,9 @@ def entry_view(entry: Entry, issue: Issue) -> dict[str, Any]:
             "time": None if item.get("deadline_precision") == "date" else fmt_time(deadline, lang),
             "days_left": (deadline.astimezone(BRUSSELS).date() - today).days,
         }
-    start = _ts(item.get("starts_at"))
+    start = instant(item.get("starts_at"))
     if item["kind"] == "event" and start:
-        end = _ts(item.get("ends_at"))
+        end = instant(item.get("ends_at"))
         same_day = end is not None and end.astimezone(BRUSSELS).date() == start.astimezone(BRUSSELS).date()
         view["event"] = {
             "date": fmt_date(start, lang),
@@ -193,7 +189,7 @@ def entry_view(entry: Entry, issue: Issue) -> dict[str, Any]:
         view["budget"] = format_currency(
             amount,
             currency,
-            locale=LOCALES[lang],
+            locale=UI_LOCALES[lang],
             format_type="standard",
             currency_digits=False,
             decimal_quantization=False,
@@ -248,9 +244,7 @@ def render_issue(issue: Issue, settings: Settings) -> Rendered:
         "since": fmt_date(issue.since, lang) if issue.since else None,
         "closing_days": issue.theme.sections.closing_days,
         "sections": [
-            (name, [entry_view(e, issue) for e in getattr(issue, name)])
-            for name in ("closing_soon", "new", "events")
-            if getattr(issue, name)
+            (name, [entry_view(e, issue) for e in entries]) for name, entries in issue.by_section() if entries
         ],
         "empty": issue.empty,
         # The configured link, or the mailer's placeholder as it is (the team's mailer replaces it).

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsletters.filters import Filter
 from vigie.core.errors import FilterError, ThemeError
 from vigie.core.languages import UI_LANGS
 from vigie.core.paths import CONFIG_DIR
+from warehouse.filters import Filter
 
 CADENCES = ("weekly", "monthly")
 FILTER_KEYS = ("kind", "sectors", "regions", "scope", "keywords")

@@ -1,5 +1,5 @@
 """Text cleaning: markup out, entities decoded (also doubly escaped), whitespace folded, mojibake repaired,
-TED boilerplate removed from titles, summaries capped.
+summaries capped; CPV codes read (titles: refine.titles).
 
 Most source text is already clean plain text, so every step first checks cheaply whether it has anything to do:
 the common case costs one `str.split` + `join`. lxml only sees text that contains a tag, and ftfy (about 50x
@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 
 import ftfy
 import lxml.html
 from lxml import etree
 
 SUMMARY_MAX_CHARS = 2000
-TITLE_MAX_CHARS = 500
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>|<!--|<!\[CDATA\[|<br\s*/?>", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
@@ -32,43 +30,10 @@ _MOJIBAKE = re.compile(
 _CONTROLS = {c: " " for c in [*range(0, 9), 11, 12, *range(14, 32), 127]}
 _HAS_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLOCK_TAGS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "br",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "figcaption",
-        "figure",
-        "footer",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-    ]
+    """
+    address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr li
+    main nav ol p pre section table tbody td tfoot th thead tr ul
+    """.split()  # noqa: SIM905 (a word block is easier to edit than a list)
 )
 
 
@@ -148,179 +113,6 @@ def truncate(text: str, limit: int = SUMMARY_MAX_CHARS) -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:.-–") + "…"
-
-
-# Country names as TED writes them in front of titles ("Belgique-Bruxelles: ...", "Belgium – CPV label – title"),
-# in the languages our members read plus German (TED's other frequent language for Belgian notices).
-_COUNTRIES = frozenset(
-    name.casefold()
-    for name in [
-        "Belgique",
-        "Belgium",
-        "België",
-        "Belgien",
-        "Luxembourg",
-        "Luxemburg",
-        "France",
-        "Frankrijk",
-        "Frankreich",
-        "Nederland",
-        "Netherlands",
-        "Pays-Bas",
-        "Niederlande",
-        "Deutschland",
-        "Germany",
-        "Allemagne",
-        "Duitsland",
-        "Italia",
-        "Italy",
-        "Italie",
-        "Italië",
-        "Italien",
-        "España",
-        "Spain",
-        "Espagne",
-        "Spanje",
-        "Spanien",
-        "Portugal",
-        "Österreich",
-        "Austria",
-        "Autriche",
-        "Oostenrijk",
-        "Ireland",
-        "Irlande",
-        "Ierland",
-        "Irland",
-        "Danmark",
-        "Denmark",
-        "Danemark",
-        "Denemarken",
-        "Dänemark",
-        "Sverige",
-        "Sweden",
-        "Suède",
-        "Zweden",
-        "Schweden",
-        "Suomi",
-        "Finland",
-        "Finlande",
-        "Finnland",
-        "Polska",
-        "Poland",
-        "Pologne",
-        "Polen",
-        "Česko",
-        "Czechia",
-        "Tchéquie",
-        "Tsjechië",
-        "Tschechien",
-        "Slovensko",
-        "Slovakia",
-        "Slovaquie",
-        "Slowakije",
-        "Slowakei",
-        "Slovenija",
-        "Slovenia",
-        "Slovénie",
-        "Slovenië",
-        "Slowenien",
-        "Hrvatska",
-        "Croatia",
-        "Croatie",
-        "Kroatië",
-        "Kroatien",
-        "Magyarország",
-        "Hungary",
-        "Hongrie",
-        "Hongarije",
-        "Ungarn",
-        "România",
-        "Romania",
-        "Roumanie",
-        "Roemenië",
-        "Rumänien",
-        "Bulgaria",
-        "Bulgarie",
-        "Bulgarije",
-        "Bulgarien",
-        "Ελλάδα",
-        "Greece",
-        "Grèce",
-        "Griekenland",
-        "Griechenland",
-        "Κύπρος",
-        "Cyprus",
-        "Chypre",
-        "Cyprus",
-        "Zypern",
-        "Malta",
-        "Malte",
-        "Eesti",
-        "Estonia",
-        "Estonie",
-        "Estland",
-        "Latvija",
-        "Latvia",
-        "Lettonie",
-        "Letland",
-        "Lettland",
-        "Lietuva",
-        "Lithuania",
-        "Lituanie",
-        "Litouwen",
-        "Litauen",
-        "Norge",
-        "Norway",
-        "Norvège",
-        "Noorwegen",
-        "Norwegen",
-        "Island",
-        "Iceland",
-        "Islande",
-        "IJsland",
-        "Schweiz",
-        "Suisse",
-        "Switzerland",
-        "Zwitserland",
-        "Svizzera",
-        "Liechtenstein",
-    ]
-) | {"united kingdom", "royaume-uni", "verenigd koninkrijk", "vereinigtes königreich"}
-_DASH_SPLIT = re.compile(r"\s+[–—-]\s+")
-_COUNTRY_TOWN = re.compile(r"^(?P<prefix>[^:]{2,80}?):\s+(?P<rest>\S.*)$")
-
-
-def clean_title(value: object) -> str:
-    """A title without TED's "Country – CPV label – " or "Country-Town: " boilerplate."""
-    text = clean_text(value)
-    for _ in range(3):  # to a fixed point, so cleaning a clean title changes nothing
-        stripped = strip_title_boilerplate(text) if text else text
-        if stripped == text:
-            break
-        text = stripped
-    return truncate(text, TITLE_MAX_CHARS)
-
-
-@lru_cache(maxsize=4096)
-def _is_country_prefix(prefix: str, with_town: bool) -> bool:
-    head = prefix.casefold().strip()
-    if not with_town:
-        return head in _COUNTRIES
-    # "Belgique-Bruxelles", "België-Sint-Niklaas", "Royaume-Uni-Londres": country, hyphen, town.
-    return any(head.startswith(country + "-") for country in _COUNTRIES)
-
-
-def strip_title_boilerplate(title: str) -> str:
-    if ":" in title:
-        match = _COUNTRY_TOWN.match(title)
-        if match and _is_country_prefix(match["prefix"], True):
-            return match["rest"]
-    if "–" in title or "—" in title or " - " in title:
-        parts = _DASH_SPLIT.split(title)
-        # Only the three-part form: "Luxembourg – Appel à candidatures" from a feed keeps its country.
-        if len(parts) >= 3 and _is_country_prefix(parts[0], False):
-            return " – ".join(parts[2:])
-    return title
 
 
 _CPV_CODE = re.compile(r"^\s*(\d{8})(?:-\d)?\s*$")

@@ -1,270 +1,27 @@
-"""Dates: structured values to ISO 8601 with a UTC offset, deadlines found in FR/NL/EN text, sanity checks.
+"""An item's dates: structured values to ISO 8601 with a UTC offset, a deadline from the text when the record
+has none, sanity checks.
 
 Choices (SPEC §3 and the issue):
 - A naive local time is in the record's `timezone`, default Europe/Brussels; an offset-aware value keeps its offset.
 - A date-only deadline is 23:59:59 local that day, `deadline_precision = "date"`.
 - A date-only `starts_at` or `published_at` is 00:00 local (the start of that day); a date-only `ends_at` is
   23:59:59 local (an event "until 12 March" lasts all of the 12th).
-- "CET"/"CEST"/"Brussels time" after a time is read as Brussels local time (with its summer offset), because that
-  is what Belgian and EU publishers mean when they write "17:00 CET" in June; "UTC"/"GMT" is UTC.
-- "avant le 1er octobre" / "vóór 1 oktober" keeps the stated day as the deadline (the convention of the portals).
-
-Text extraction is keyword-anchored: a date counts as a deadline only when a deadline word in fr/nl/en (date
-limite, clôture, uiterste, tot en met, deadline, closes...) is the nearest cue before it in the same clause, and
-no other cue (publication, info session, start, event) sits between them. Month names come from our own tables and
-the date must have day, month and year: dateparser is neither needed nor trusted here (stack.md §5: it invents
-days), and this is ~50x faster.
+- Text is searched for a deadline (refine.deadline_text) only when the record states none.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime, time
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime
+from typing import Any
 
-from vigie.core.timezone import TIMEZONE
+from refine.deadline_text import find_deadline
+from refine.timestamps import iso, parse_structured
 
 MAX_YEARS_AHEAD = 5
 EARLIEST_YEAR = 2000
 
-_MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    (
-        "janvier janv jan januari january januar jänner",
-        "février fevrier févr fevr fév fev februari february feb februar",
-        "mars maart mrt march mar märz maerz",
-        "avril avr april apr",
-        "mai mei may",
-        "juin juni june jun",
-        "juillet juil juli july jul",
-        "août aout augustus august aug",
-        "septembre september sept sep",
-        "octobre oktober october oct okt",
-        "novembre november nov",
-        "décembre decembre déc dec december dezember dez",
-    ),
-    start=1,
-):
-    for _name in _names.split():
-        _MONTHS[_name] = _number
 
-_DAY_SUFFIX = r"(?:er|ère|re|e|ste|de|st|nd|rd|th)?"
-_MONTH_WORD = r"[^\W\d_]{3,10}"
-# Dates are found from their year backwards: the costly part of a date pattern (month names in four languages)
-# then only runs on the few characters in front of a year, and years are found with str.find, which is ~20x
-# faster than any regular expression scan of a long summary.
-_NUMERIC_BEFORE = re.compile(r"(?<!\d)(\d{1,2})([/.-])(\d{1,2})\2$")
-_NUMERIC_SHORT = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{2})(?![\d/])")  # 02/05/27
-_ISO_TAIL = re.compile(r"-(\d{2})-(\d{2})(?!\d)")
-_BEFORE_YEAR = re.compile(
-    rf"(?:(?P<d1>\d{{1,2}}){_DAY_SUFFIX}\.?\s+(?:of\s+|de\s+)?(?P<m1>{_MONTH_WORD})\.?,?"
-    rf"|(?P<m2>{_MONTH_WORD})\.?\s+(?P<d2>\d{{1,2}}){_DAY_SUFFIX},?)\s+$",
-    re.IGNORECASE,
-)
-_TIME = (
-    r"(?:\s*(?:,|à|a|om|at|by|before|avant|vóór|voor|to|-|–|\()?\s*"
-    r"(?:(?P<h2>\d{1,2})(?:[:.](?P<mi2>\d{2}))?\s*(?P<ampm>[ap]\.?m\b\.?)"
-    r"|(?P<h1>\d{1,2})\s*(?:[:hH.u]\s*(?P<mi1>\d{2})|[hHu]\b|[hH](?=\s)|u(?=\s))(?:\s*(?:uur|heures?|hrs?)\b)?"
-    r"|(?P<noon>midi|noon|middag)"
-    r"|(?P<midnight>minuit|midnight|middernacht)))?"
-    r"(?:\s*\(?\s*(?P<tz>CEST|CET|UTC|GMT|Brussels time|heure de Bruxelles|heure belge|Belgian time|"
-    r"Brusselse tijd|Belgische tijd)\b\)?)?"
-)
-_TIME_RE = re.compile(_TIME, re.IGNORECASE)
-# A time written before the date: "avant 12h00 le 15 mars 2027", "at 5pm on 1 June 2027".
-_TIME_BEFORE = re.compile(
-    r"(?:(?P<h>\d{1,2})\s*(?:[:hHu]\s*(?P<mi>\d{2})?|(?P<ampm>[ap]\.?m\.?))(?:\s*uur)?)\s*(?:le|on|op|the|,)?\s*$",
-    re.IGNORECASE,
-)
-
-_DEADLINE_CUES = (
-    # fr
-    r"date[\s-]+limite|limite\s+de\s+(?:dépôt|remise|réception|soumission|candidature|inscription)|"
-    r"échéance|cl[ôo]tur\w*|se\s+cl[ôo]t|avant\s+le|au\s+plus\s+tard|jusqu['’]\s*au|date\s+butoir|"
-    r"délai\s+de\s+(?:remise|dépôt|réception|soumission|candidature|rentrée)|"
-    r"(?:remise|dépôt|réception|introduction|envoi)\s+des\s+(?:offres|candidatures|dossiers|projets|demandes)|"
-    r"fin\s+des\s+(?:inscriptions|candidatures)|à\s+(?:rentrer|introduire|déposer|remettre|envoyer)\s+pour\s+le|"
-    # nl
-    r"uiterste\s+\w*datum|uiterste|uiterlijk|ten\s+laatste|indien\w*datum|sluitingsdatum|"
-    r"sluit(?:en|ing)?|afsluiting|tot\s+en\s+met|t\.\s?e\.\s?m\.?|t/m|vóór|"
-    r"(?:indienen|inzenden|aanvragen|inschrijven|kandideren|solliciteren|insturen)\s+(?:kan\s+)?(?:tot|voor)|"
-    # en
-    r"deadline|closing\s+date|clos(?:e|es|ing)(?:\s+on)?|due(?:\s+(?:date|by|on))?|submission\s+date|"
-    r"time\s+limit|receipt\s+of\s+(?:tenders|applications|requests|proposals)|"
-    r"submi(?:t|ssions?|tted)\s+(?:by|before|until|no\s+later\s+than)|no\s+later\s+than|"
-    r"(?:apply|register|registration)\s+(?:by|before|until)|until|expir(?:y|es|ation)(?:\s+date)?"
-)
-_OTHER_CUES = (
-    # Dates that are not deadlines: publication, opening, information sessions, events, starts.
-    r"publi\w*|gepubliceerd|posted|ouverture|opening|opens?|ouvert|s['’]ouvre|start\w*|d[ée]but\w*|begin\w*|"
-    r"aanvang|commence\w*|séance|sessions?|infosessie|info[\s-]?session|webinar|webinaire|atelier|workshop|"
-    r"événement|evenement|event|concert|spectacle|voorstelling|festival|aura\s+lieu|vindt\s+plaats|"
-    r"takes?\s+place|held\s+on|lancement|launch\w*|mis\s+à\s+jour|updated?|bijgewerkt|vanaf|"
-    r"à\s+partir\s+du|résultats?|results?|resultaten|notification|annonce|bekendmaking"
-)
-_CUE_RE = re.compile(rf"\b(?:(?P<deadline>{_DEADLINE_CUES})|(?P<other>{_OTHER_CUES}))(?!\w)", re.IGNORECASE)
-_CLAUSE_END = re.compile(r"[.!?]\s+(?=[A-ZÀ-Ý])|[\n;|•]")
-_WINDOW = 90
-_UTC_NAMES = frozenset({"utc", "gmt"})
-
-
-@lru_cache(maxsize=64)
-def zone(name: str | None) -> ZoneInfo:
-    """The record's time zone; unknown names fall back to Brussels (the only zone our sources mean)."""
-    try:
-        return ZoneInfo(name or TIMEZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(TIMEZONE)
-
-
-def iso(value: datetime) -> str:
-    return value.replace(microsecond=0).isoformat()
-
-
-@lru_cache(maxsize=65536)
-def parse_structured(value: str, tz_name: str | None, end_of_day: bool) -> tuple[datetime, bool] | None:
-    """(aware datetime, date_only) from an ISO 8601 string, or None when unreadable.
-
-    Cached: real feeds repeat the same deadlines and publication days many times."""
-    text = value.strip()
-    if not text:
-        return None
-    try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            clock = time(23, 59, 59) if end_of_day else time(0, 0)
-            return datetime.combine(day, clock, tzinfo=zone(tz_name)), True
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zone(tz_name))
-    return parsed, False
-
-
-def find_deadline(text: str, tz_name: str | None = None) -> tuple[datetime, str] | None:
-    """The first deadline stated in free text as (aware datetime, precision), or None.
-
-    >>> find_deadline("Date limite de dépôt : 15 mars 2027 à 12h00")[0].isoformat()
-    '2027-03-15T12:00:00+01:00'
-    """
-    if not text:
-        return None
-    for start, end, short in _anchors(text):
-        found = _date_at(text, start, end, short)
-        if found is None:
-            continue
-        start, end, the_day = found
-        if not _is_deadline_context(text, start):
-            continue
-        return _with_time(text, start, end, the_day, tz_name)
-    return None
-
-
-def _anchors(text: str) -> list[tuple[int, int, re.Match[str] | None]]:
-    """Positions of years 20xx, and of numeric dates with a two-digit year, in text order."""
-    found: list[tuple[int, int, re.Match[str] | None]] = []
-    length = len(text)
-    i = text.find("20")
-    while i != -1:
-        j = i + 4
-        if (
-            j <= length
-            and text[i + 2 : j].isdigit()
-            and (i == 0 or not text[i - 1].isdigit())
-            and (j == length or not text[j].isdigit())
-        ):
-            found.append((i, j, None))
-        i = text.find("20", i + 1)
-    slash = text.find("/")
-    if slash != -1:
-        while slash != -1:
-            match = _NUMERIC_SHORT.search(text, max(0, slash - 2), slash + 7)
-            if match is not None:
-                found.append((match.start(), match.end(), match))
-                slash = text.find("/", match.end())
-            else:
-                slash = text.find("/", slash + 1)
-        found.sort(key=lambda anchor: anchor[0])
-    return found
-
-
-def _date_at(text: str, start: int, end: int, short: re.Match[str] | None) -> tuple[int, int, date] | None:
-    """(start, end, date) of the full date around an anchor, or None (no date, or an impossible one)."""
-    try:
-        if short is not None:
-            return start, end, date(2000 + int(short[3]), int(short[2]), int(short[1]))
-        year = int(text[start:end])
-        iso = _ISO_TAIL.match(text, end)
-        if iso:
-            return start, iso.end(), date(year, int(iso[1]), int(iso[2]))
-        numeric = _NUMERIC_BEFORE.search(text, max(0, start - 6), start)
-        if numeric:
-            return numeric.start(), end, date(year, int(numeric[3]), int(numeric[1]))
-        before = _BEFORE_YEAR.search(text, max(0, start - 32), start)
-        if before is None:
-            return None
-        month = _MONTHS.get((before["m1"] or before["m2"]).lower())
-        if month is None:
-            return None
-        return before.start(), end, date(year, month, int(before["d1"] or before["d2"]))
-    except ValueError:
-        return None  # 31/02, month 13: not a date, and not something to guess
-
-
-def _is_deadline_context(text: str, start: int) -> bool:
-    window = text[max(0, start - _WINDOW) : start]
-    ends = list(_CLAUSE_END.finditer(window))
-    if ends:
-        window = window[ends[-1].end() :]
-    last = None
-    for last in _CUE_RE.finditer(window):  # noqa: B007 - the nearest cue before the date decides
-        pass
-    return last is not None and last.group("deadline") is not None
-
-
-def _with_time(text: str, start: int, end: int, the_day: date, tz_name: str | None) -> tuple[datetime, str]:
-    g = _TIME_RE.match(text, end).groupdict()  # type: ignore[union-attr]  # all optional: always matches
-    clock = _clock(g)
-    if clock is None:
-        before = _TIME_BEFORE.search(text[max(0, start - 25) : start])
-        if before:
-            clock = _clock(
-                {
-                    "h1": before["h"],
-                    "mi1": before["mi"],
-                    "ampm": before["ampm"],
-                    "h2": before["h"],
-                    "mi2": before["mi"],
-                }
-            )
-    tz = UTC if (g["tz"] or "").lower() in _UTC_NAMES else zone(tz_name)
-    if clock is None:
-        return datetime.combine(the_day, time(23, 59, 59), tzinfo=tz), "date"
-    return datetime.combine(the_day, clock, tzinfo=tz), "datetime"
-
-
-def _clock(g: dict[str, str | None]) -> time | None:
-    try:
-        if g.get("noon"):
-            return time(12, 0)
-        if g.get("midnight"):
-            return time(23, 59, 59)
-        if g.get("ampm"):
-            hour = int(g["h2"] or 0)
-            if not 1 <= hour <= 12:
-                return None
-            hour = hour % 12 + (12 if g["ampm"].lower().startswith("p") else 0)
-            return time(hour, int(g.get("mi2") or 0))
-        if g.get("h1"):
-            return time(int(g["h1"]), int(g.get("mi1") or 0))
-    except ValueError:
-        return None
-    return None
-
-
-def normalise_dates(record: dict, item: dict, now: datetime, text: str = "") -> None:
+def normalise_dates(record: dict[str, Any], item: dict[str, Any], now: datetime, text: str = "") -> None:
     """Sets published_at, deadline_at, deadline_precision, starts_at, ends_at on `item` and appends flags.
 
     `text` is searched for a deadline when the record has none (calls and tenders only: an event's text
@@ -310,7 +67,7 @@ def normalise_dates(record: dict, item: dict, now: datetime, text: str = "") -> 
 
 
 def _structured(
-    record: dict, name: str, tz_name: str | None, end_of_day: bool, flags: list[str]
+    record: dict[str, Any], name: str, tz_name: str | None, end_of_day: bool, flags: list[str]
 ) -> tuple[datetime, bool] | None:
     value = record.get(name)
     if not value:

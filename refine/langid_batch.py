@@ -11,15 +11,18 @@ differ from it in the last bits of float32, which tests/test_refine_language.py 
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from py3langid.langid import LanguageIdentifier
 
 
 class BatchClassifier:
     """classify_many(texts) -> [(language, confidence)], for a py3langid LanguageIdentifier."""
 
-    def __init__(self, identifier: Any) -> None:
+    def __init__(self, identifier: LanguageIdentifier) -> None:
         self._id = identifier
         self._nextmove = np.asarray(identifier.tk_nextmove, dtype=np.int32)
         self._rowbase = np.asarray(identifier._rowbase, dtype=np.int32)

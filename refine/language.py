@@ -13,10 +13,15 @@ them; when neither the lexicon nor a confident detector decides, the answer is N
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from vigie.core.languages import ITEM_LANGS
 from vigie.core.text import fold
+
+if TYPE_CHECKING:
+    from py3langid.langid import LanguageIdentifier
+
+    from refine.langid_batch import BatchClassifier
 
 # A declared language is overruled only when the text is long and the detector is near certain: sources mostly
 # declare correctly, and the common failure (an English technical title in a notice declared FR) is short text.
@@ -97,10 +102,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 # not a language boundary, hence the surrounding spaces.
 _BILINGUAL_SPLIT = re.compile(r"\s+/\s+|\s+\|\s+")
 
-_identifier: Any = None
+_identifier: LanguageIdentifier | None = None
 
 
-def _detector() -> Any:
+def _detector() -> LanguageIdentifier:
     """The py3langid model, loaded once per process (about 0.5 s) and only when first needed."""
     global _identifier
     if _identifier is None:
@@ -192,10 +197,10 @@ def _classify(sample: str) -> tuple[str, float]:
     return answer if answer is not None else _detector().classify(sample)
 
 
-_batch: Any = None
+_batch: BatchClassifier | None = None
 
 
-def _batch_classifier() -> Any:
+def _batch_classifier() -> BatchClassifier:
     global _batch
     if _batch is None:
         from refine.langid_batch import BatchClassifier

@@ -1,7 +1,7 @@
 """The per-record stages of refine on every core, for big batches (a first collection of TED, a backfill).
 
-Records are independent until dedupe, so a batch is cut into chunks that worker processes refine while this
-process sends the next chunks and collects the results; dedupe then runs here over the whole batch. Workers
+Records are independent until clustering, so a batch is cut into chunks that worker processes refine (each
+item with its match keys) while this process sends the next chunks and collects the results. Workers
 are forked when this process has a single thread (they inherit the loaded language model and taxonomies);
 a process with other threads (Prefect's) gets them from a forkserver instead, as forking it could copy a lock
 another thread holds. They stay up for the next batch of the same process. If the workers cannot start (a
@@ -15,24 +15,21 @@ from __future__ import annotations
 import atexit
 import contextlib
 import gc
+import itertools
 import logging
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+
+from refine.record import KeyedOutcome, refine_chunk
 
 # Below this a batch is refined in this process: starting workers (about 1 s) would cost more than it saves.
 MIN_PARALLEL_RECORDS = 20_000
 CHUNK_RECORDS = 2_000
-
-Outcome = tuple[dict[str, Any] | None, str | None]  # (item, None) or (None, why it was refused)
-Refiner = Callable[[list[dict[str, Any]], datetime], list[Outcome]]  # records -> their outcomes, in order
-# ... plus the item's dedupe keys, computed in the worker too so that only the matching is left to the batch
-KeyedOutcome = tuple[dict[str, Any] | None, str | None, Any]
 
 _executor: Executor | None = None
 _executor_workers = 0
@@ -50,35 +47,25 @@ def workers_for(count: int) -> int:
     return max(1, min(wanted, count // CHUNK_RECORDS))
 
 
-def refine_outcomes(
-    records: list[dict[str, Any]],
-    now: datetime,
-    workers: int,
-    many: Refiner,
-) -> Iterator[KeyedOutcome]:
+def refine_outcomes(records: list[object], now: datetime, workers: int) -> Iterator[KeyedOutcome]:
     """Outcomes in record order, computed by `workers` processes."""
     chunks = [records[i : i + CHUNK_RECORDS] for i in range(0, len(records), CHUNK_RECORDS)]
     done = 0
     try:
         executor = _pool(workers)
-        for outcomes in executor.map(_refine_chunk, chunks, _repeat(now), _repeat(many)):
+        for outcomes in executor.map(_refine_chunk, chunks, itertools.repeat(now)):
             done += 1
             yield from outcomes
     except BrokenProcessPool:
         _reset()
         logging.getLogger(__name__).warning("refine workers could not run; refining in this process")
         for chunk in chunks[done:]:
-            yield from _refine_chunk(chunk, now, many)
+            yield from _refine_chunk(chunk, now)
 
 
-def _refine_chunk(records: list[dict[str, Any]], now: datetime, many: Refiner) -> list[KeyedOutcome]:
-    from refine.dedupe import item_keys
-
+def _refine_chunk(records: list[object], now: datetime) -> list[KeyedOutcome]:
     with gc_paused():
-        return [
-            (item, reason, item_keys(item) if item is not None else None)
-            for item, reason in many(records, now)
-        ]
+        return refine_chunk(records, now)
 
 
 @contextlib.contextmanager
@@ -96,20 +83,11 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _repeat(value: Any) -> Iterator[Any]:
-    while True:
-        yield value
-
-
 def _warm() -> None:
     # Load the language model, the sector taxonomy and the gazetteer before the first chunk arrives.
-    from datetime import UTC
-
-    from refine.pipeline import refine
-
-    refine(
+    refine_chunk(
         [{"source": "warm-up", "native_id": "1", "kind": "call", "title": "Appel à projets culture"}],
-        now=datetime.now(UTC),
+        datetime.now(UTC),
     )
     # What a forked worker inherited (the parent's batch among it) is never freed here: out of the collector's
     # sight, so that a collection neither walks it nor copies its pages (copy-on-write).
@@ -124,7 +102,7 @@ def _pool(workers: int) -> Executor:
             context = multiprocessing.get_context("fork")
         else:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["refine.pipeline"])
+            context.set_forkserver_preload(["refine.record"])
         _executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm)
         _executor_workers = workers
     return _executor

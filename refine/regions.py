@@ -68,7 +68,7 @@ def _load(path: Path) -> _Places:
     except tomllib.TOMLDecodeError as exc:
         raise RegionsConfigError(f"{path}: not valid TOML ({exc})") from None
 
-    def region(value: Any, where: str) -> str:
+    def region(value: object, where: str) -> str:
         if value not in BELGIAN_REGIONS:
             raise RegionsConfigError(
                 f"{path}: {where}: region {value!r} is not one of {', '.join(BELGIAN_REGIONS)}"
@@ -152,7 +152,7 @@ def region_of_nuts(code: str, rules: _Places | None = None) -> str | None:
     return None
 
 
-def region_of_postal_code(value: Any, rules: _Places | None = None) -> str | None:
+def region_of_postal_code(value: object, rules: _Places | None = None) -> str | None:
     """Region of a Belgian postal code ("1050", "B-4000", 8500); None when it is not a four-digit code."""
     text = _POSTAL_PREFIX.sub("", str(value).strip())
     if len(text) != 4 or not text.isdigit():
@@ -184,7 +184,7 @@ def _organiser_verdict(name: str) -> tuple[str | None, tuple[str, ...]]:
     return None, ()
 
 
-def _country(value: Any) -> str | None:
+def _country(value: object) -> str | None:
     if not value:
         return None
     code = str(value).strip().upper()

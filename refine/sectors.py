@@ -13,7 +13,6 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from vigie.core.errors import SectorsConfigError
 from vigie.core.paths import CONFIG_DIR
@@ -215,7 +214,7 @@ def taxonomy(path: Path | None = None) -> Taxonomy:
     return _taxonomy
 
 
-def _cpv_codes(cpv: Any) -> list[str]:
+def _cpv_codes(cpv: list[str]) -> list[str]:
     codes = []
     for code in cpv or ():
         digits = str(code).strip().split("-")[0]

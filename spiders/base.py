@@ -1,16 +1,13 @@
-"""Base spiders, one per access pattern. A registry source becomes a subclass carrying only attributes
-(`name`, `source`): spiders collect and hand raw records on; they never clean, tag or store.
+"""The base spider every family's spider derives from, and FileSpider (one request per registry URL: TED XML
+notices, OCDS packages, feeds, iCalendar, schema.org pages).
 
-    FileSpider      one request per registry URL (TED XML notices, OCDS packages, feeds, iCalendar, schema.org)
-    TedApiSpider    TED Search API v3: POST an expert query, follow the iteration token
-    SediaSpider     EU Funding & Tenders search API: POST, page by page
-    BosaSpider      Belgian e-Procurement: OAuth2 client credentials from the environment, then paged search
-    HtmlListSpider  list page -> item links -> detail pages, described by selectors in the registry
+A registry source becomes a subclass carrying only attributes (`name`, `source`, see spiders.source_spider):
+spiders collect and hand raw records on; they never clean, tag or store. The spiders of the other access
+patterns (ted_search, sedia_search, bosa_search, html_listing) are named in spiders.families.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,9 +18,9 @@ from scrapy.http import Request, Response
 from spiders import parsers
 from spiders.extensions import BODY_SHA_META, body_digest
 from spiders.parsed_cache import ImmutableIndex, ParsedCache, record_key
-from vigie.core.errors import MissingCredentialsError, ParseError
+from spiders.registry import Source, apply_defaults
+from vigie.core.errors import ParseError
 from vigie.core.items import RecordBatch
-from vigie.registry import Source, apply_defaults
 
 
 class VigieSpider(scrapy.Spider):
@@ -62,7 +59,7 @@ class VigieSpider(scrapy.Spider):
             yield RecordBatch(self.records_from_body(body, request.url, unchanged=True))
 
     def _open_stores(self) -> None:
-        run_dir = self.settings.get("VIGIE_RUN_DIR") if getattr(self, "crawler", None) else None
+        run_dir = self.settings.get("VIGIE_RUN_DIR")
         if not run_dir:
             return  # outside a Vigie run (a live check): nothing to reuse
         raw_dir = Path(run_dir).parent
@@ -173,219 +170,3 @@ def describe_failure(failure: Any) -> str:
 
 class FileSpider(VigieSpider):
     """One document per URL."""
-
-
-class TedApiSpider(VigieSpider):
-    """TED Search API v3 (POST /v3/notices/search), paginated with the iteration token."""
-
-    def _query(self) -> str:
-        from spiders.parsers import ted_api
-
-        query = self.source.options.get("query") or ted_api.DEFAULT_QUERY
-        if self.since:
-            query = f"({query}) AND publication-date>={self.since[:10].replace('-', '')}"
-        return query
-
-    def _post(self, token: str | None) -> Request:
-        from spiders.parsers import ted_api
-
-        body = ted_api.build_search_request(
-            self._query(),
-            self.source.options.get("fields") or ted_api.DEFAULT_FIELDS,
-            token,
-            int(self.source.options.get("limit", 100)),
-        )
-        return self.request(
-            self.source.urls[0],
-            method="POST",
-            body=json.dumps(body),
-            headers={"Content-Type": "application/json", "Accept": "application/json"},
-            dont_filter=True,
-        )
-
-    def start_requests_for_source(self) -> Iterator[Request]:
-        yield self._post(None)
-
-    def follow(self, response: Response) -> Iterator[Request]:
-        from spiders.parsers import ted_api
-
-        token = ted_api.next_page_token(response.body)
-        if token and self.more_pages_allowed():
-            yield self._post(token)
-
-
-class SediaSpider(VigieSpider):
-    """EU Funding & Tenders portal search API: the query goes as multipart form fields, pages by number."""
-
-    def _post(self, page: int) -> Request:
-        from spiders.parsers import sedia
-
-        opts = self.source.options
-        url, fields = sedia.build_search_request(
-            opts.get("text", "***"), opts.get("query"), page, int(opts.get("page_size", 50))
-        )
-        body, content_type = multipart(fields)
-        return self.request(
-            url,
-            method="POST",
-            body=body,
-            headers={"Content-Type": content_type},
-            cb_kwargs={"page": page},
-            dont_filter=True,
-        )
-
-    def start_requests_for_source(self) -> Iterator[Request]:
-        yield self._post(1)
-
-    def parse(self, response: Response, page: int = 1, **kwargs: Any) -> Iterator[Any]:
-        from spiders.parsers import sedia
-
-        yield RecordBatch(self.records(response))
-        size = int(self.source.options.get("page_size", 50))
-        try:
-            total = sedia.total_results(response.body)
-        except ParseError:
-            return
-        if page * size < total and self.more_pages_allowed():
-            yield self._post(page + 1)
-
-
-class BosaSpider(VigieSpider):
-    """Belgian e-Procurement: fetch an OAuth2 token with the client credentials from the environment, then
-    page through the search. Missing credentials are reported as this source's error, not a crash."""
-
-    def start_requests_for_source(self) -> Iterator[Request]:
-        from spiders.parsers import bosa_auth
-
-        try:
-            url, headers, body = bosa_auth.token_request()
-        except MissingCredentialsError as exc:
-            self.fail(str(exc))
-            return
-        yield self.request(
-            url, method="POST", headers=headers, body=body, callback=self.got_token, dont_filter=True
-        )
-
-    def got_token(self, response: Response) -> Iterator[Request]:
-        try:
-            token = json.loads(response.body)["access_token"]
-        except (ValueError, KeyError):
-            self.fail(f"{response.url}: the token endpoint gave no access_token")
-            return
-        self.token = token
-        yield self._search(1)
-
-    def _search(self, page: int) -> Request:
-        size = int(self.source.options.get("page_size", 50))
-        sep = "&" if "?" in self.source.urls[0] else "?"
-        url = f"{self.source.urls[0]}{sep}page={page}&pageSize={size}"
-        return self.request(
-            url,
-            headers={"Authorization": f"Bearer {self.token}", "Accept": "application/json"},
-            cb_kwargs={"page": page},
-        )
-
-    def parse(self, response: Response, page: int = 1, **kwargs: Any) -> Iterator[Any]:
-        found = self.records(response)
-        yield RecordBatch(found)
-        size = int(self.source.options.get("page_size", 50))
-        if len(found) >= size and self.more_pages_allowed():
-            yield self._search(page + 1)
-
-
-class HtmlListSpider(VigieSpider):
-    """A listing site described only by selectors (registry keys `item`, `fields`, `detail`, `next_page`)."""
-
-    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        from spiders.parsers import html_list
-
-        opts = self.source.parser_options()
-        if opts.get("detail"):
-            self.pages += 1
-            try:
-                base = {
-                    r["url"]: r
-                    for r in html_list.parse(response.body, source=self.name, url=response.url, options=opts)
-                    if r.get("url")
-                }
-                links = html_list.item_links(response.body, response.url, opts)
-            except ParseError as exc:
-                self.fail(f"{response.url}: {exc}")
-                return
-            for link in links:
-                yield self.request(
-                    link,
-                    callback=self.parse_detail,
-                    errback=self.detail_failed,
-                    cb_kwargs={"base": base.get(link)},
-                )
-        else:
-            yield RecordBatch(self.records(response))
-        nxt = html_list.next_page(response.body, response.url, opts)
-        if nxt and self.more_pages_allowed():
-            yield self.request(nxt)
-
-    def detail_failed(self, failure: Any) -> Iterator[dict]:
-        """A detail page that fails is reported, and what the list page said about the item is kept."""
-        self.on_error(failure)
-        base = failure.request.cb_kwargs.get("base")
-        if base:
-            yield apply_defaults(dict(base), self.source)
-
-    def parse_detail(self, response: Response, base: dict | None = None) -> Iterator[dict]:
-        from spiders.parsers import html_list
-
-        try:
-            record = html_list.parse_detail(response.body, response.url, self.source.parser_options(), base)
-        except ParseError as exc:
-            self.fail(f"{response.url}: {exc}")
-            return
-        yield apply_defaults(record, self.source)
-
-
-FAMILY_SPIDERS: dict[str, type[VigieSpider]] = {
-    "ted": TedApiSpider,
-    "sedia": SediaSpider,
-    "bosa": BosaSpider,
-    "html_list": HtmlListSpider,
-    "eforms": FileSpider,
-    "ted_r2": FileSpider,
-    "ocds": FileSpider,
-    "feed": FileSpider,
-    "ics": FileSpider,
-    "jsonld": FileSpider,
-}
-
-
-def spider_for(source: Source) -> type[VigieSpider]:
-    """The spider class of a registry source: its family's base class with the source as attributes."""
-    base = FAMILY_SPIDERS[source.family]
-    allowed = sorted({u.split("/")[2] for u in source.urls if "://" in u})
-    return type(
-        f"{base.__name__}_{source.name.replace('-', '_')}",
-        (base,),
-        {
-            "name": source.name,
-            "source": source,
-            "allowed_domains": [],
-            "_hosts": allowed,
-            "__module__": __name__,
-        },
-    )
-
-
-def multipart(fields: dict[str, Any]) -> tuple[bytes, str]:
-    """multipart/form-data body; dict/list values are sent as JSON parts (as the EU portal expects)."""
-    boundary = "vigie-boundary-7d1f0c"
-    parts = []
-    for name, value in fields.items():
-        if isinstance(value, dict | list):
-            payload, ctype = json.dumps(value), "application/json"
-        else:
-            payload, ctype = str(value), "text/plain"
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="blob"\r\n'
-            f"Content-Type: {ctype}\r\n\r\n{payload}\r\n"
-        )
-    parts.append(f"--{boundary}--\r\n")
-    return "".join(parts).encode("utf-8"), f"multipart/form-data; boundary={boundary}"

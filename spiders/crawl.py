@@ -17,9 +17,10 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.settings import Settings
 
-from spiders.base import spider_for
+from spiders.base import VigieSpider
+from spiders.registry import Source
+from spiders.source_spider import spider_for
 from vigie.core.items import RecordBatch
-from vigie.registry import Source
 
 DEFAULT_SOURCE_TIMEOUT = 600  # seconds: a source that takes longer is stopped and reported
 
@@ -101,7 +102,8 @@ async def collect(
         return result
     stats = crawler.stats.get_stats()
     spider = crawler.spider
-    result.errors.extend(getattr(spider, "errors", []))
+    assert isinstance(spider, VigieSpider)  # spider_for only builds VigieSpider subclasses
+    result.errors.extend(spider.errors)
     result.finish_reason = str(stats.get("finish_reason", ""))
     if result.finish_reason == "closespider_timeout":
         result.errors.append(f"stopped after {source.timeout or DEFAULT_SOURCE_TIMEOUT} s (source timeout)")

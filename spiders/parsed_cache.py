@@ -21,10 +21,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from spiders import families
 from spiders.extensions import stored_body_path
 from vigie.core import items
-
-NOW_DEPENDENT_FAMILIES = frozenset({"ics"})
 
 
 @lru_cache(maxsize=1)
@@ -46,7 +45,7 @@ def record_key(body_sha: str, family: str, source: str, url: str, options: dict[
         json.dumps(options, sort_keys=True, default=str),
         parser_version(),
     ]
-    if family in NOW_DEPENDENT_FAMILIES:
+    if families.BY_NAME[family].reads_today:
         parts.append(datetime.now(UTC).date().isoformat())
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 

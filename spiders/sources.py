@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 
-from spiders.base import spider_for
-from vigie import registry as _registry
+from spiders import registry as _registry
+from spiders.source_spider import spider_for
 
 _subs = {"demo": os.environ["VIGIE_DEMO_URL"]} if os.environ.get("VIGIE_DEMO_URL") else {}
 for _source in _registry.load(os.environ.get("VIGIE_SOURCES"), substitutions=_subs).sources:

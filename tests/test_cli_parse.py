@@ -69,8 +69,8 @@ def test_missing_file(tmp_path):
 
 def test_every_corpus_file_gives_items_or_a_clean_error(shared_corpus):
     """Issue 3: every file in ../shared/corpus goes through `vigie parse` without a traceback."""
+    from flows.parse_file import parse_file
     from vigie.core.errors import VigieError
-    from vigie.parsefile import parse_file
 
     failures = []
     for path in sorted(p for p in shared_corpus.rglob("*") if p.is_file() and p.name != "SOURCES.md"):

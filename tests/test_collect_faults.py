@@ -12,7 +12,7 @@ import pytest
 from factories import loopback_server
 
 from spiders.crawl import collect
-from vigie.registry import Source
+from spiders.registry import Source
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Appels</title><link>http://127.0.0.1/</link><language>fr</language>

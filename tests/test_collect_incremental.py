@@ -12,7 +12,7 @@ from test_collect_faults import FAST, RSS, Handler, server  # noqa: F401 - `serv
 
 from spiders import parsed_cache
 from spiders.crawl import collect
-from vigie.registry import Source
+from spiders.registry import Source
 
 
 def _collect(home: Path, source: Source, run: str, **overrides) -> object:

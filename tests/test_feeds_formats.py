@@ -11,9 +11,10 @@ import icalendar
 import pytest
 from factories import make_item
 
-from newsletters.feeds import entry_id, ical_uid, render_feed
-from newsletters.filters import Filter
+from feeds.entry import entry_id, ical_uid
+from feeds.render import render_feed
 from vigie.core.errors import FilterError
+from warehouse.filters import Filter
 
 BRU = ZoneInfo("Europe/Brussels")
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=BRU)

@@ -14,8 +14,9 @@ import pytest
 import time_machine
 from factories import make_item
 
-from newsletters.feeds import feed_from_snapshot, ical_uid
-from newsletters.filters import Filter
+from feeds.entry import ical_uid
+from feeds.render import feed_from_snapshot
+from warehouse.filters import Filter
 
 BRU = ZoneInfo("Europe/Brussels")
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=BRU)

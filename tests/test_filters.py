@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from newsletters.filters import Filter
 from vigie.core.errors import FilterError
+from warehouse.filters import Filter
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

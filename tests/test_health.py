@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.health import BROKEN_AFTER, SHARP_DROP, History, assess, history_sql
+from flows.health import BROKEN_AFTER, SHARP_DROP, assess
 from vigie.cli import app
 from warehouse import snapshot
+from warehouse.connection import sql_text
+from warehouse.ledger import SourceHistory as History
 from warehouse.store import Warehouse
 
 # --- assess: one status and one line per case ---------------------------------------------------------------
@@ -117,7 +119,7 @@ def test_history_counts_only_the_failures_since_the_last_success(home: Path):
     ]
     wh.record_source_runs(rows)
     with wh.session() as con:
-        got = {r[0]: r[1:] for r in con.execute(history_sql()).fetchall()}
+        got = {r[0]: r[1:] for r in con.execute(sql_text("read/source_history.sql")).fetchall()}
     assert got["flaky"][0] == 2
     assert got["flaky"][1] == pytest.approx(20.0)  # ok runs only: (30 + 10) / 2
     assert str(got["flaky"][2]).startswith("2026-11-03")  # the last ok run

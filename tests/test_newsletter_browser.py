@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from factories import make_item
 
-from newsletters.cli_newsletter import output_paths, render_files
 from newsletters.issue import plan_issue
+from newsletters.make import output_paths, render_files
 from newsletters.themes import load_themes
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import socket
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -13,9 +14,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from factories import make_item
 
-from newsletters.cli_newsletter import make_issue, make_issues
 from newsletters.issue import fetch_candidates, plan_issue, sent_record
 from newsletters.mail import SmtpSettings
+from newsletters.make import make_issue, make_issues
 from newsletters.themes import load_themes
 from vigie.core.errors import NewsletterError
 from warehouse.snapshot import connect
@@ -262,17 +263,44 @@ def test_sql_candidates_give_the_same_issue_as_all_items(home, theme_id):
     finally:
         con.close()
     slow = plan_issue(theme, "fr", everything, history, T1)
-    for section in ("closing_soon", "new", "events"):
-        assert [e.item["id"] for e in getattr(fast, section)] == [
-            e.item["id"] for e in getattr(slow, section)
-        ]
+    for (_, fast_entries), (_, slow_entries) in zip(fast.by_section(), slow.by_section(), strict=True):
+        assert [e.item["id"] for e in fast_entries] == [e.item["id"] for e in slow_entries]
     assert not slow.empty
     if theme_id == "digest":
         assert any(e.change for e in slow.entries)
 
 
+@pytest.mark.parametrize("closing_soon", [0, 5])
+@pytest.mark.parametrize("last_issue", [None, T0 - timedelta(days=1), T0 + timedelta(days=1)])
+def test_sql_candidates_at_the_section_boundaries(home, closing_soon, last_issue):
+    """Deadlines exactly at now and at the end of the closing-soon window, to the microsecond, and items first
+    seen before or after the last issue, land where the rules put them."""
+    tick = timedelta(microseconds=1)
+    book = load_themes().get("digest")
+    sections = replace(book.sections, closing_soon=closing_soon, new=50, events=0, closing_days=14)
+    theme = replace(book, sections=sections)
+    end = T1 + timedelta(days=14)
+    deadlines = [T1 - tick, T1, T1 + tick, end - tick, end, end + tick, None]
+    items = [make_item(n, deadline_at=d.isoformat() if d else None) for n, d in enumerate(deadlines, start=1)]
+    _load(home, items, T0, "run-1")
+    history = [] if last_issue is None else [{"lang": "fr", "sent_at": last_issue, "items": []}]
+    con = connect(home)
+    try:
+        everything = _all(con, theme)
+        fast = plan_issue(theme, "fr", fetch_candidates(con, theme, "fr", history, T1), history, T1)
+    finally:
+        con.close()
+    slow = plan_issue(theme, "fr", everything, history, T1)
+    assert [[e.item["id"] for e in entries] for _, entries in fast.by_section()] == [
+        [e.item["id"] for e in entries] for _, entries in slow.by_section()
+    ]
+    seen_before = last_issue is not None and last_issue > T0
+    expected = (4 if closing_soon else 0, 0 if seen_before else (2 if closing_soon else 6))
+    assert (len(slow.closing_soon), len(slow.new)) == expected
+
+
 def _all(con, theme):
-    from newsletters.filters import select_items
+    from warehouse.filters import select_items
 
     return select_items(con, theme.filter, T1)
 

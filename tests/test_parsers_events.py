@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from spiders import parsers
+from spiders import parsers, registry
 from spiders.parsers import html_list, ics, schemaorg
-from vigie import registry
 from vigie.core.errors import ParseError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import time_machine
 
-from spiders.parsers import bosa, bosa_auth, detect_family, ocds, sedia
+from spiders.parsers import bosa, bosa_auth, detect_family, ocds, sedia, sedia_request
 from vigie.core.errors import MissingCredentialsError, ParseError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -198,25 +198,25 @@ def test_sedia_real_page_duplicates_and_stale_rows() -> None:
 
 
 def test_sedia_search_request() -> None:
-    url, parts = sedia.build_search_request("culture", None, page=2, page_size=50)
+    url, parts = sedia_request.build_search_request("culture", None, page=2, page_size=50)
     query = parse_qs(urlsplit(url).query)
     assert url.startswith("https://api.tech.ec.europa.eu/search-api/prod/rest/search?")
     assert query == {"apiKey": ["SEDIA"], "text": ["culture"], "pageSize": ["50"], "pageNumber": ["2"]}
-    assert json.loads(parts["query"]) == sedia.DEFAULT_QUERY
+    assert json.loads(parts["query"]) == sedia_request.DEFAULT_QUERY
     assert json.loads(parts["languages"]) == ["en"]
     assert json.loads(parts["sort"]) == {"field": "sortStatus", "order": "ASC"}
     custom = {"bool": {"must": [{"terms": {"type": ["1"]}}]}}
-    assert json.loads(sedia.build_search_request("", custom, 1, 10)[1]["query"]) == custom
-    assert "text=%2A%2A%2A" in sedia.build_search_request("", None, 1, 10)[0]
-    body, content_type = sedia.encode_multipart(parts)
+    assert json.loads(sedia_request.build_search_request("", custom, 1, 10)[1]["query"]) == custom
+    assert "text=%2A%2A%2A" in sedia_request.build_search_request("", None, 1, 10)[0]
+    body, content_type = sedia_request.encode_multipart(parts)
     assert content_type == "multipart/form-data; boundary=vigie-sedia-form"
     assert b'name="languages"' in body and b'["en"]' in body and body.endswith(b"--vigie-sedia-form--\r\n")
 
 
 def test_sedia_total_results() -> None:
-    assert sedia.total_results(SEDIA_FIXTURE.read_bytes()) == 5
+    assert sedia_request.total_results(SEDIA_FIXTURE.read_bytes()) == 5
     with pytest.raises(ParseError, match="totalResults"):
-        sedia.total_results(b'{"results": []}')
+        sedia_request.total_results(b'{"results": []}')
 
 
 @pytest.mark.parametrize("body", [b"<html>gateway timeout</html>", b'{"notices": []}', b"[1, 2]", b""])

@@ -1,10 +1,10 @@
-"""Cleaning: markup, entities (also doubly escaped), whitespace, mojibake, TED title boilerplate, caps, CPV."""
+"""Cleaning: markup, entities (also doubly escaped), whitespace, mojibake, caps, CPV."""
 
 from __future__ import annotations
 
 import pytest
 
-from refine.clean import SUMMARY_MAX_CHARS, clean_cpv, clean_text, clean_title, truncate
+from refine.clean import SUMMARY_MAX_CHARS, clean_cpv, clean_text, truncate
 
 
 @pytest.mark.parametrize(
@@ -35,37 +35,6 @@ def test_clean_text(raw: str | None, expected: str) -> None:
 def test_correct_accents_are_not_touched_by_the_mojibake_repair() -> None:
     text = "Âge d'or : œuvres, réalisées à Liège — été 2027"
     assert clean_text(text) == text
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("Belgique-Bruxelles: Services de nettoyage de bâtiments", "Services de nettoyage de bâtiments"),
-        ("België-Sint-Niklaas: Schoonmaakdiensten", "Schoonmaakdiensten"),
-        (
-            "Belgium – Repair and maintenance services – Maintenance of the Berlaymont lifts",
-            "Maintenance of the Berlaymont lifts",
-        ),
-        (
-            "France – Services d'architecture – Concours de maîtrise d'œuvre – Phase 2",
-            "Concours de maîtrise d'œuvre – Phase 2",
-        ),
-        # Not TED boilerplate: kept whole.
-        ("Luxembourg – Appel à candidatures", "Luxembourg – Appel à candidatures"),
-        ("Note: appel à projets 2027", "Note: appel à projets 2027"),
-        (
-            "Molenbeek – Brussels – Cultuurcentrum zoekt technicus",
-            "Molenbeek – Brussels – Cultuurcentrum zoekt technicus",
-        ),
-    ],
-)
-def test_clean_title_strips_ted_prefixes(raw: str, expected: str) -> None:
-    assert clean_title(raw) == expected
-
-
-def test_clean_title_is_idempotent() -> None:
-    once = clean_title("Belgique – Services – Belgique – Services – Titre réel")
-    assert clean_title(once) == once
 
 
 def test_truncate_cuts_at_a_word_boundary() -> None:

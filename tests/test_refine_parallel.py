@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from refine import parallel
-from refine.pipeline import refine
+from refine.pipeline import refine, refine_and_cluster
 from spiders import parsers
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -57,11 +57,14 @@ def test_workers_give_the_same_items_as_one_process(records, small_chunks, monke
     together = refine(records, now=NOW)
     alone = _serial(records, monkeypatch)
     assert together.items == alone.items
+    assert together.match_keys == alone.match_keys
 
 
 def test_workers_give_the_same_clusters(records, small_chunks, monkeypatch):
-    together = refine(records, now=NOW)
-    alone = _serial(records, monkeypatch)
+    together = refine_and_cluster(records, now=NOW)
+    with monkeypatch.context() as m:
+        m.setenv("VIGIE_REFINE_WORKERS", "1")
+        alone = refine_and_cluster(records, now=NOW)
     assert [i["cluster_id"] for i in together.items] == [i["cluster_id"] for i in alone.items]
     assert len({i["cluster_id"] for i in together.items}) < len(together.items)  # the copies joined
 
@@ -100,7 +103,7 @@ def test_broken_workers_fall_back_to_this_process(records, small_chunks, monkeyp
 
 
 def test_a_list_refined_at_once_equals_records_refined_one_by_one(records):
-    from refine.pipeline import refine_many, refine_one
+    from refine.record import refine_many, refine_one
 
     assert refine_many(records, NOW) == [refine_one(r, NOW) for r in records]
     assert refine_many([*records[:3], "not a record"], NOW)[-1] == (None, "record is a str, not a mapping")

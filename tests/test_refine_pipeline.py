@@ -145,7 +145,7 @@ def test_feed_call_fields(pipeline: types.ModuleType) -> None:
     assert item["organiser"] == "Fédération Wallonie-Bruxelles"
     assert item["status"] == "open"
     assert item["flags"] == ["deadline_from_text"]
-    assert item["cluster_id"] == item["id"]
+    assert item["cluster_id"] is None  # a run clusters all its sources at once, after refine
     assert "performing-arts" in item["sectors"]
     assert {"BE-BRU", "BE-WAL"} <= set(item["regions"])
     assert validate_item(item) == []
@@ -264,12 +264,24 @@ def test_duplicates_across_sources_share_a_cluster(pipeline: types.ModuleType) -
         title="Arts de la scène : appel à projets 2027 (FWB)",
     )
     relay["source"] = "culture-be"
-    result = pipeline.refine([_feed_call(), relay], now=NOW)
+    result = pipeline.refine_and_cluster([_feed_call(), relay], now=NOW)
     clusters = {item["id"]: item["cluster_id"] for item in result.items}
     assert clusters == {
         "fwb-appels:https://www.fwb.be/appels/arts-scene-2027": "culture-be:relay-1",
         "culture-be:relay-1": "culture-be:relay-1",
     }
+
+
+def test_refine_gives_each_item_its_match_keys_and_leaves_clusters_to_the_run(
+    pipeline: types.ModuleType,
+) -> None:
+    from refine.match_keys import item_keys
+
+    result = pipeline.refine([_feed_call(), _ted_notice(), _event()], now=NOW)
+    assert result.match_keys == [item_keys(item) for item in result.items]
+    assert {item["cluster_id"] for item in result.items} == {None}
+    alone = pipeline.refine_and_cluster([_feed_call()], now=NOW).items[0]
+    assert alone["cluster_id"] == alone["id"]
 
 
 def test_real_detector_when_the_source_declares_nothing(pipeline: types.ModuleType) -> None:

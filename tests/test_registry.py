@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from vigie import registry
+from spiders import registry
 from vigie.core.errors import SourceConfigError
 
 DEMO = Path(__file__).resolve().parents[1] / "vigie" / "demo" / "sources.toml"
@@ -54,6 +54,34 @@ def test_bad_registry_gives_one_line_reason(tmp_path, body, message):
     with pytest.raises(SourceConfigError, match=message) as exc:
         registry.load(path)
     assert "\n" not in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("extra", "key"),
+    [
+        ("max_page = 3\n", "max_page"),  # a typo of a common key
+        ('item = "article"\n', "item"),  # an html_list key on a feed
+        ("[source.options]\nlimt = 10\n", "limt"),  # inside the options table too
+    ],
+)
+def test_unknown_key_names_the_source_and_the_key(tmp_path, extra, key):
+    path = tmp_path / "sources.toml"
+    path.write_text(f'[[source]]\nname = "appels-fwb"\nfamily = "feed"\nurl = "http://x"\n{extra}')
+    with pytest.raises(SourceConfigError) as exc:
+        registry.load(path)
+    assert "(appels-fwb)" in str(exc.value)
+    assert f"unknown key {key!r}" in str(exc.value)
+
+
+def test_family_keys_become_parser_options(tmp_path):
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        '[[source]]\nname = "ted-x"\nfamily = "ted"\nurl = "http://x"\nkind = "tender"\nlimit = 10\n'
+        '[source.options]\nquery = "buyer-country=BEL"\n'
+    )
+    source = registry.load(path).get("ted-x")
+    assert source.options == {"limit": 10, "query": "buyer-country=BEL"}
+    assert source.parser_options() == {"kind": "tender", "language": None, **source.options}
 
 
 def test_defaults_fill_gaps_but_never_override_the_record():

@@ -68,7 +68,7 @@ def server(home: Path) -> Iterator[str]:
     """`vigie serve` on a free port of 127.0.0.1, in a thread, over a freshly published warehouse."""
     import uvicorn
 
-    from newsletters.serve import create_app
+    from service.app import create_app
 
     publish_items(home, [_items(datetime.now(BRU))], now=datetime.now(BRU))
     port = _free_port()

@@ -17,7 +17,7 @@ import time_machine
 from factories import make_item
 from test_feeds_snapshot import publish_items, sample_items
 
-from newsletters.serve import create_app
+from service.app import create_app
 
 with warnings.catch_warnings():  # starlette 1.x nudges towards httpx2; httpx is what the project pins
     warnings.simplefilter("ignore")

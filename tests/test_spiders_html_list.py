@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from factories import loopback_server
 
+from spiders import registry
 from spiders.crawl import collect
-from vigie import registry
 
 HTML = Path(__file__).resolve().parent / "fixtures" / "html"
 
@@ -161,3 +161,31 @@ def test_a_missing_detail_page_keeps_what_the_list_said(home, tmp_path, server, 
     assert atelier["summary"] == "Date: samedi 17 avril 2027, 14 h"
     assert atelier["regions"] == ["BE-BRU"]
     assert result.records == 4
+
+
+def test_list_pages_without_detail_are_followed_to_the_third(home, tmp_path, server, monkeypatch):
+    page2 = PAGES["/agenda?page=2"]
+    monkeypatch.setitem(
+        PAGES,
+        "/agenda?page=2",
+        page2.replace(b'rel="prev">', b'rel="prev">&lt;</a> <a href="?page=3" rel="next">'),
+    )
+    monkeypatch.setitem(
+        PAGES, "/agenda?page=3", page2.replace(b"rencontre-musiques-monde", b"rencontre-arts-de-la-rue")
+    )
+    path = tmp_path / "sources.toml"
+    path.write_text(REGISTRY.split("[source.detail]")[0], encoding="utf-8")
+    source = registry.load(path, substitutions={"base": server}).get("agenda-exemple")
+    result, records = _collect(home, source)
+    assert result.errors == []
+    assert [Handler.hits.get(f"/agenda?page={n}") for n in (2, 3)] == [1, 1]
+    assert sorted(records) == [
+        "atelier-serigraphie",
+        "concert-cloture",
+        "rencontre-arts-de-la-rue",
+        "rencontre-musiques-monde",
+        "sans-titre",
+    ]
+    assert not any(
+        path.startswith("/agenda/") for path in Handler.hits
+    )  # no detail selectors: no detail pages

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from scrapy.utils.test import get_crawler
 
-from spiders.base import spider_for
-from vigie import registry
+from spiders import registry
+from spiders.source_spider import spider_for
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = registry.load().sources

@@ -1,4 +1,4 @@
-"""Loading refined items: set-based upsert, idempotence, change history, in-batch duplicates, one transaction."""
+"""Loading refined items: set-based upsert, idempotence, change history, repeated ids refused, one transaction."""
 
 from __future__ import annotations
 
@@ -108,12 +108,11 @@ def test_postponed_deadline_and_cancellation_are_recorded_as_changes(wh: Warehou
     assert rows(wh, "SELECT run_id FROM opportunities WHERE id = 'test-source:3'") == [("run-1",)]
 
 
-def test_in_batch_duplicates_keep_the_last_occurrence(wh: Warehouse) -> None:
+def test_a_batch_that_repeats_an_id_is_refused(wh: Warehouse) -> None:
+    # refine keeps one item per id (the last reading); a load that still repeats one is a caller's bug
     batch = [make_item(1, title="first version"), make_item(2), make_item(1, title="second version")]
-    result = wh.load(batch, "run-1", T0)
-    assert result.duplicates == 1
-    assert result.new == 2
-    assert rows(wh, "SELECT title FROM opportunities WHERE id = 'test-source:1'") == [("second version",)]
+    with pytest.raises(WarehouseError, match="'test-source:1' appears twice"):
+        wh.load(batch, "run-1", T0)
 
 
 def test_a_failing_load_commits_nothing(wh: Warehouse) -> None:
@@ -236,8 +235,11 @@ def test_newsletter_waits_for_the_lock_then_gives_a_one_line_error(home: Path) -
     )
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
-        with pytest.raises(WarehouseError, match="still locked by another Vigie process after 0 s"):
+        with pytest.raises(WarehouseError) as refused:
             Warehouse(home, lock_timeout=0.3).newsletter_history("digest")
+        # The message names the holder, so a person knows which process to wait for or stop.
+        assert f"still locked by another process (PID {proc.pid}" in str(refused.value)
+        assert str(refused.value).endswith("after 0 s; try again later")
     finally:
         proc.kill()
         proc.wait()

@@ -1,4 +1,4 @@
-"""Refined items (dicts, spiders/items.py ITEM_FIELDS) -> one Arrow table, column by column.
+"""Refined items (dicts, vigie.core.items ITEM_FIELDS) -> one Arrow table, column by column.
 
 Arrow is how a batch reaches DuckDB in one set-based statement (stack.md §6: 100k rows in well under a second,
 against minutes with executemany). Dates stay ISO strings here; DuckDB casts them to TIMESTAMPTZ.
@@ -22,14 +22,16 @@ _TYPES = {"texts": _TEXTS, "budget_amount": pa.float64()} | dict.fromkeys(LIST_F
 SCHEMA = pa.schema([(name, _TYPES.get(name, pa.string())) for name in ITEM_FIELDS])
 
 
-def dedupe(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
-    """One item per id, the last one of the batch winning (a later record is the fresher one); DuckDB's own
-    upsert would silently keep the first. Returns the items and how many duplicates were dropped."""
-    by_id: dict[str, dict[str, Any]] = {}
+def require_unique_ids(items: list[dict[str, Any]]) -> None:
+    """Refuses a batch that repeats an id. Collapsing same-id records is refine's work, done once per run
+    (refine.pipeline): by the time items reach the warehouse each id is there once, and DuckDB's upsert would
+    otherwise keep one of them silently (or fail on its own terms)."""
+    seen: set[str] = set()
     for item in items:
-        by_id.pop(item["id"], None)  # re-insert so the survivor sits where its last occurrence was
-        by_id[item["id"]] = item
-    return list(by_id.values()), len(items) - len(by_id)
+        item_id = item["id"]
+        if item_id in seen:
+            raise WarehouseError(f"items: id {item_id!r} appears twice in one load (refine keeps one per id)")
+        seen.add(item_id)
 
 
 def to_arrow(items: list[dict[str, Any]]) -> pa.Table:

@@ -4,6 +4,7 @@ the .sql files that hold every statement."""
 from __future__ import annotations
 
 import os
+import re
 import time
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,12 @@ LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer (a run, a newsl
 
 
 WRITER_MEMORY = "768MB"
+
+
+def _holder(message: str) -> str:
+    """The process DuckDB names as holding the lock ("... is held in /usr/bin/python3 (PID 123)")."""
+    match = re.search(r"held in (.+?) \(PID (\d+)\)", message)
+    return f"another process (PID {match.group(2)}, {match.group(1)})" if match else "another process"
 
 
 def open_writer(path: Path, timeout: float = LOCK_TIMEOUT) -> duckdb.DuckDBPyConnection:
@@ -39,7 +46,7 @@ def open_writer(path: Path, timeout: float = LOCK_TIMEOUT) -> duckdb.DuckDBPyCon
                 raise WarehouseError(f"{path}: cannot open ({first_line(exc)})") from None
             if time.monotonic() >= deadline:
                 raise WarehouseBusyError(
-                    f"{path}: still locked by another Vigie process after {timeout:.0f} s; try again later"
+                    f"{path}: still locked by {_holder(str(exc))} after {timeout:.0f} s; try again later"
                 ) from None
             time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
             delay = min(delay * 2, 1.0)

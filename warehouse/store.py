@@ -9,8 +9,6 @@ commit together run inside `with warehouse.session():`.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -25,10 +23,10 @@ import pyarrow as pa
 from vigie.core.errors import WarehouseError
 from vigie.core.paths import snapshot_path, warehouse_path
 from warehouse import migrate as migrations
-from warehouse.batch import dedupe, to_arrow
+from warehouse.batch import require_unique_ids, to_arrow
 from warehouse.checks import CheckResult, run_checks
 from warehouse.connection import LOCK_TIMEOUT, first_line, open_writer, run_sql_file, sql_text
-from warehouse.export import EXPORT_TABLES, copy_atomic
+from warehouse.publish import publish_snapshot
 
 LOAD_STEPS = ("01_stage", "02_match", "03_changes", "04_update", "05_insert", "06_touch")
 # Rows converted and upserted at a time within a load (memory stays bounded by this, not by the run size).
@@ -57,7 +55,6 @@ class LoadResult:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
-    duplicates: int = 0  # in-batch duplicate ids dropped before loading (the last one of each id was kept)
     total: int = 0  # rows in `opportunities` after the load
     seconds: float = 0.0
     new_ids: list[str] = field(default_factory=list)
@@ -126,27 +123,23 @@ class Warehouse:
         last_seen_at moves); changed ones are rewritten and their changed fields logged in `changes`."""
         now = _aware(now or datetime.now(UTC), "now")
         started = time.perf_counter()
-        unique, duplicates = dedupe(items)
+        require_unique_ids(items)
         new_ids: list[str] = []
         updated_ids: list[str] = []
         total = 0
         with self.session() as con:
             # Chunks of one transaction: the Arrow copy and DuckDB's working tables stay the size of a chunk
             # however big the run (a first collection, a backfill), and a failure still loads nothing.
-            for start in range(0, max(len(unique), 1), LOAD_CHUNK):
-                batch = to_arrow(unique[start : start + LOAD_CHUNK])
+            for start in range(0, max(len(items), 1), LOAD_CHUNK):
+                batch = to_arrow(items[start : start + LOAD_CHUNK])
                 with registered(con, "batch", batch):
                     try:
                         for step in LOAD_STEPS:
                             run_sql_file(con, f"load/{step}.sql", {"now": now, "run_id": run_id})
-                        new_ids += [
-                            r[0] for r in con.execute("SELECT id FROM matched WHERE is_new").fetchall()
-                        ]
-                        updated_ids += [
-                            r[0] for r in con.execute("SELECT id FROM matched WHERE is_changed").fetchall()
-                        ]
-                        total = con.execute("SELECT count(*) FROM opportunities").fetchone()[0]
-                        con.execute("DROP TABLE incoming; DROP TABLE matched")
+                        chunk_new, chunk_updated, total = con.execute(sql_text("load/result.sql")).fetchone()
+                        new_ids += chunk_new
+                        updated_ids += chunk_updated
+                        run_sql_file(con, "load/cleanup.sql")
                     except duckdb.Error as exc:
                         raise WarehouseError(
                             f"{self.path}: load of run {run_id} failed: {first_line(exc)}"
@@ -157,8 +150,7 @@ class Warehouse:
         return LoadResult(
             new=len(new_ids),
             updated=len(updated_ids),
-            unchanged=len(unique) - len(new_ids) - len(updated_ids),
-            duplicates=duplicates,
+            unchanged=len(items) - len(new_ids) - len(updated_ids),
             total=total,
             seconds=time.perf_counter() - started,
             new_ids=new_ids,
@@ -209,9 +201,9 @@ class Warehouse:
         return len(rows)
 
     def cluster_candidates(self) -> list[tuple[str, str, str, str | None, str | None]]:
-        """Stored items as refine.dedupe expects them (`known`): (id, cluster_id, title key, deadline or start
+        """Stored items as refine.clusters expects them (`known`): (id, cluster_id, title key, deadline or start
         as ISO text in Brussels time, organiser), so clusters persist across runs."""
-        from refine.dedupe import title_key
+        from refine.match_keys import title_key
 
         with self.session() as con:
             rows = con.execute(sql_text("read/cluster_candidates.sql")).fetchall()
@@ -242,9 +234,7 @@ class Warehouse:
         """Earlier issues of a theme, oldest first, `items` decoded (a list of {id, deadline_at, status,
         content_hash}). Same lock waiting as record_newsletter_issue."""
         with self.session() as con:
-            cur = con.execute(
-                "SELECT * FROM newsletter_issues WHERE theme = ? ORDER BY created_at, issue_id", [theme]
-            )
+            cur = con.execute(sql_text("read/newsletter_history.sql"), {"theme": theme})
             names = [d[0] for d in cur.description]
             rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
         for r in rows:
@@ -265,27 +255,7 @@ class Warehouse:
             raise WarehouseError("publish() cannot run inside a session: commit the run first")
         con = self._open()
         try:
-            out = self.home / "export"
-            stale = [*self.snapshot.parent.glob(f".{self.snapshot.name}.*.tmp"), *out.glob(".*.tmp")]
-            for path in stale:
-                if not _owner_alive(path):
-                    path.unlink(missing_ok=True)  # left by a writer that was killed
-            con.execute("CHECKPOINT")  # everything committed is now in the main file, the WAL is empty
-            tmp = self.snapshot.with_name(f".{self.snapshot.name}.{os.getpid()}.tmp")
-            try:
-                shutil.copyfile(self.path, tmp)
-                with open(tmp, "rb+") as fh:
-                    os.fsync(fh.fileno())
-                _verify(tmp)
-                os.replace(tmp, self.snapshot)
-            finally:
-                tmp.unlink(missing_ok=True)
-            if exports:
-                out.mkdir(parents=True, exist_ok=True)
-                for table in EXPORT_TABLES:
-                    copy_atomic(con, f"SELECT * FROM {table}", out / f"{table}.parquet", "parquet")
-        except duckdb.Error as exc:
-            raise WarehouseError(f"{self.path}: publishing failed: {first_line(exc)}") from None
+            publish_snapshot(con, self.path, self.snapshot, self.home / "export" if exports else None)
         finally:
             con.close()
         return self.snapshot
@@ -300,32 +270,6 @@ def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> It
     finally:
         with suppress(duckdb.Error):  # an aborted transaction refuses even this; the connection is closing
             con.unregister(name)
-
-
-def _owner_alive(tmp: Path) -> bool:
-    """Temporary files are named `.<file>.<pid>.tmp`; a `vigie export` still writing one must keep it."""
-    try:
-        pid = int(tmp.name.rsplit(".", 2)[-2])
-    except ValueError:
-        return False
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _verify(path: Path) -> None:
-    """Open the copy before it replaces the snapshot, so a broken copy never reaches readers."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        con.execute("SELECT count(*) FROM opportunities").fetchall()
-    finally:
-        con.close()
 
 
 def _aware(value: datetime, name: str) -> datetime:

@@ -3,7 +3,7 @@
 Parsers know formats, not sites: a spider downloads, a parser reads, refine cleans and tags. The same parsers
 serve the Scrapy spiders and `vigie parse FILE`.
 
-Each module in FAMILY_MODULES defines:
+The family table (spiders.families) names the module of each family; each defines:
     FAMILY: str                                   the registry family name
     def sniff(head: bytes, filename: str) -> bool  cheap format detection on the first 4 KiB
     def parse(body: bytes, *, source: str, url: str = "", options: Mapping | None = None) -> Iterator[dict]
@@ -19,35 +19,28 @@ from collections.abc import Iterator, Mapping
 from types import ModuleType
 from typing import Any
 
+from spiders import families
 from vigie.core.errors import ParseError, UnknownFormatError
 
-# Order matters for detection: the most specific sniffers first.
-FAMILY_MODULES: dict[str, str] = {
-    "eforms": "spiders.parsers.ted_eforms",
-    "ted_r2": "spiders.parsers.ted_r2",
-    "ted": "spiders.parsers.ted_api",
-    "sedia": "spiders.parsers.sedia",
-    "bosa": "spiders.parsers.bosa",
-    "ocds": "spiders.parsers.ocds",
-    "ics": "spiders.parsers.ics",
-    "feed": "spiders.parsers.feed",
-    "jsonld": "spiders.parsers.schemaorg",
-    "html_list": "spiders.parsers.html_list",
-}
+
+def _module_name(family: families.Family) -> str:
+    return f"{__name__}.{family.parser}"
 
 
 def module(family: str) -> ModuleType:
-    if family not in FAMILY_MODULES:
-        raise ParseError(f"unknown family {family!r} (known: {', '.join(FAMILY_MODULES)})")
-    return importlib.import_module(FAMILY_MODULES[family])
+    if family not in families.BY_NAME:
+        raise ParseError(f"unknown family {family!r} (known: {', '.join(families.names())})")
+    return importlib.import_module(_module_name(families.BY_NAME[family]))
 
 
 def available() -> dict[str, ModuleType]:
-    """The family modules that exist in this checkout (a family may still be under construction)."""
+    """The family modules that exist in this checkout (a family may still be under construction), in the
+    table's order, which is the order of detection."""
     out = {}
-    for family, name in FAMILY_MODULES.items():
+    for family in families.FAMILIES:
+        name = _module_name(family)
         try:
-            out[family] = importlib.import_module(name)
+            out[family.name] = importlib.import_module(name)
         except ModuleNotFoundError as exc:
             if exc.name != name:
                 raise
@@ -57,9 +50,7 @@ def available() -> dict[str, ModuleType]:
 def detect_family(body: bytes, filename: str = "") -> str:
     head = body[:4096]
     for family, mod in available().items():
-        if family == "html_list":
-            continue  # needs selectors from the registry; never guessed
-        if mod.sniff(head, filename):
+        if mod.sniff(head, filename):  # html_list never says yes: it needs the registry's selectors
             return family
     raise UnknownFormatError(
         "format not recognised (expected TED XML/JSON, EU Funding & Tenders JSON, "

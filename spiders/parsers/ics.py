@@ -27,21 +27,27 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import icalendar
 import recurring_ical_events
 import x_wr_timezone
 
+from spiders.parsers import ics_event
 from spiders.parsers._text import absolute, head_text, iso, stable_id
 from vigie.core.errors import ParseError
 from vigie.core.items import new_raw
-from vigie.core.text import squash
 
 FAMILY = "ics"
+
+
 HORIZON_DAYS = 180
+
+
 MAX_OCCURRENCES = 400
+
+
 _TOO_FREQUENT = {"SECONDLY", "MINUTELY"}
+
 
 _BEGIN = re.compile(r"^\s*BEGIN:(VCALENDAR|VEVENT)\s*$", re.I | re.M)
 
@@ -113,9 +119,6 @@ def parse(
         raise ParseError(f"{what}: no readable event ({skipped} VEVENT(s) without a valid DTSTART or rule)")
 
 
-# ---------------------------------------------------------------- reading
-
-
 def _load(body: bytes, what: str) -> icalendar.Calendar:
     try:
         text = body.decode("utf-8-sig")
@@ -161,118 +164,40 @@ def _window(options: Mapping[str, Any], what: str) -> tuple[datetime, datetime]:
     return start, now + timedelta(days=horizon)
 
 
-def _value(component: icalendar.cal.Component, name: str) -> Any:
-    """A property's Python value, or None when absent or unreadable (icalendar 7 keeps broken values as such)."""
-    prop = component.get(name)
-    if prop is None:
-        return None
-    try:
-        return prop.dt
-    except Exception:  # noqa: BLE001 - BrokenCalendarProperty and friends
-        return None
-
-
-def _text(component: icalendar.cal.Component, name: str) -> str | None:
-    value = component.get(name)
-    if isinstance(value, list):
-        value = value[0] if value else None
-    return squash(str(value)) if value is not None else None
-
-
-def _is_moment(value: Any) -> bool:
-    return isinstance(value, (date, datetime))
-
-
-def _bounds(event: icalendar.Event) -> tuple[str, str | None, str | None] | None:
-    """(starts_at, ends_at, timezone) of one event or occurrence; None when DTSTART is missing or unreadable."""
-    start = _value(event, "DTSTART")
-    if not _is_moment(start):
-        return None
-    end = _value(event, "DTEND")
-    if not _is_moment(end):
-        duration = _value(event, "DURATION")
-        end = start + duration if isinstance(duration, timedelta) else None
-    if not isinstance(start, datetime):  # all-day: DTEND is the day after the last day
-        if isinstance(end, date) and not isinstance(end, datetime) and end > start:
-            last = end - timedelta(days=1)
-        else:
-            last = start
-        return start.isoformat(), last.isoformat(), None
-    zone = start.tzinfo.key if isinstance(start.tzinfo, ZoneInfo) and start.tzinfo.key != "UTC" else None
-    if start.tzinfo is not None and start.utcoffset() is None:
-        start = start.replace(tzinfo=None)  # an unknown zone: read as floating (Brussels) time
-    if isinstance(end, datetime) and end.tzinfo is not None and end.utcoffset() is None:
-        end = end.replace(tzinfo=None)
-    return iso(start), iso(end) if isinstance(end, datetime) else None, zone
-
-
-def _occurrence_key(original: date | datetime) -> str:
-    """The original start of an occurrence in one spelling (UTC when it has a zone), so that RECURRENCE-ID written
-    as 20121105T180000Z or as 20121105T100000 in America/Los_Angeles names the same occurrence."""
-    if isinstance(original, datetime) and original.tzinfo is not None and original.utcoffset() is not None:
-        return iso(original.astimezone(UTC))
-    return iso(original)
-
-
-def _location(event: icalendar.Event) -> str | None:
-    location = _text(event, "LOCATION")
-    if location:
-        return location
-    for name in ("X-LOCATION", "X-ALT-LOCATION"):
-        if _text(event, name):
-            return _text(event, name)
-    apple = event.get("X-APPLE-STRUCTURED-LOCATION")
-    if apple is not None and hasattr(apple, "params"):
-        return squash(apple.params.get("X-ADDRESS") or apple.params.get("X-TITLE"))
-    return None
-
-
-def _organiser(event: icalendar.Event) -> str | None:
-    organizer = event.get("ORGANIZER")
-    if organizer is None or not hasattr(organizer, "params"):
-        return None
-    return squash(organizer.params.get("CN"))
-
-
 def _record(
     event: icalendar.Event, *, source: str, url: str, kind: str, occurrence: bool, status: str | None = None
 ) -> dict | None:
-    bounds = _bounds(event)
+    bounds = ics_event.bounds(event)
     if bounds is None:
         return None
     starts_at, ends_at, zone = bounds
-    uid = _text(event, "UID")
-    title = _text(event, "SUMMARY")
+    uid = ics_event.text(event, "UID")
+    title = ics_event.text(event, "SUMMARY")
     if occurrence:
-        original = _value(event, "RECURRENCE-ID")
-        native_id = (
-            f"{uid or stable_id(title)}@{_occurrence_key(original) if _is_moment(original) else starts_at}"
-        )
+        original = ics_event.value(event, "RECURRENCE-ID")
+        native_id = f"{uid or stable_id(title)}@{ics_event.occurrence_key(original) if ics_event.is_moment(original) else starts_at}"
     else:
         native_id = uid or stable_id(title, starts_at)
-    if status is None and (_text(event, "STATUS") or "").upper() == "CANCELLED":
+    if status is None and (ics_event.text(event, "STATUS") or "").upper() == "CANCELLED":
         status = "cancelled"
-    created = _value(event, "CREATED")
+    created = ics_event.value(event, "CREATED")
     return new_raw(
         source,
         FAMILY,
         kind=kind,
         native_id=native_id,
-        url=absolute(_text(event, "URL"), url),
+        url=absolute(ics_event.text(event, "URL"), url),
         title=title,
-        summary=_text(event, "DESCRIPTION"),
+        summary=ics_event.text(event, "DESCRIPTION"),
         starts_at=starts_at,
         ends_at=ends_at,
         timezone=zone,
-        organiser=_organiser(event),
-        location=_location(event),
+        organiser=ics_event.organiser(event),
+        location=ics_event.location(event),
         status=status,
         published_at=iso(created) if isinstance(created, datetime) and created.tzinfo else None,
         raw_ref=uid,
     )
-
-
-# ---------------------------------------------------------------- recurrence
 
 
 def _as_utc(value: date | datetime) -> datetime:
@@ -312,16 +237,20 @@ def _expand(
         calendar.add_component(component)
     query = recurring_ical_events.of(calendar, skip_bad_series=True)
     for occurrence in islice(query.after(start), limit):
-        begins = _value(occurrence, "DTSTART")
-        if not _is_moment(begins) or _as_utc(begins) >= end:
+        begins = ics_event.value(occurrence, "DTSTART")
+        if not ics_event.is_moment(begins) or _as_utc(begins) >= end:
             break
         record = _record(occurrence, source=source, url=url, kind=kind, occurrence=True)
         if record is not None:
             yield record
-    masters = [c for c in components if "RECURRENCE-ID" not in c and _is_moment(_value(c, "DTSTART"))]
+    masters = [
+        c
+        for c in components
+        if "RECURRENCE-ID" not in c and ics_event.is_moment(ics_event.value(c, "DTSTART"))
+    ]
     for master in masters[:1]:
-        first, last = _value(master, "DTSTART"), _value(master, "DTEND")
-        length = last - first if _is_moment(last) and type(last) is type(first) else None
+        first, last = ics_event.value(master, "DTSTART"), ics_event.value(master, "DTEND")
+        length = last - first if ics_event.is_moment(last) and type(last) is type(first) else None
         for excluded in _exdates(master):
             if not start <= _as_utc(excluded) < end:
                 continue

@@ -16,12 +16,12 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
-from spiders.parsers import _json
-from vigie.core.errors import ParseError
+from spiders.parsers import _json, ocds_releases
 from vigie.core.items import new_raw
 from vigie.core.text import fold
 
 FAMILY = "ocds"
+
 
 TENDER_STATUS = {
     "planning": "forthcoming",
@@ -31,6 +31,8 @@ TENDER_STATUS = {
     "withdrawn": "cancelled",
     "unsuccessful": "closed",
 }
+
+
 _CPV = re.compile(r"^(\d{8})(?:-\d)?$")
 
 
@@ -43,75 +45,6 @@ def sniff(head: bytes, filename: str) -> bool:
     # A package header (long `extensions` lists can push the first ocid past the sniffed head).
     in_package = any(key in text for key in ('"releases"', '"records"', '"extensions"'))
     return in_package and ('"publishedDate"' in text or '"publisher"' in text)
-
-
-# ---------------------------------------------------------------- release shapes
-
-
-def _unversion(value: Any, history: list[dict]) -> Any:
-    """A versioned release as a plain one: each field's history [{releaseID, releaseDate, releaseTag, value}] is
-    replaced by its last value; the (date, tag) pairs seen are collected into `history`."""
-    if isinstance(value, list):
-        if value and all(isinstance(v, dict) and "releaseID" in v and "value" in v for v in value):
-            for version in value:
-                history.append({"date": version.get("releaseDate"), "tag": version.get("releaseTag") or []})
-            return _unversion(value[-1]["value"], history)
-        return [_unversion(v, history) for v in value]
-    if isinstance(value, dict):
-        return {k: _unversion(v, history) for k, v in value.items()}
-    return value
-
-
-def _is_versioned(release: Mapping[str, Any]) -> bool:
-    tender = release.get("tender")
-    return isinstance(release.get("initiationType"), list) or (
-        isinstance(tender, dict) and isinstance(tender.get("title") or tender.get("id"), list)
-    )
-
-
-def _merge(base: dict, update: Mapping[str, Any]) -> dict:
-    """OCDS compilation, simplified: objects merge field by field, a null removes, arrays are replaced whole (the
-    standard merges arrays of objects by id; replacing keeps the latest release's list, which is what we read)."""
-    for key, value in update.items():
-        if value is None:
-            base.pop(key, None)
-        elif isinstance(value, dict) and isinstance(base.get(key), dict):
-            _merge(base[key], value)
-        else:
-            base[key] = value
-    return base
-
-
-def _compile(releases: list[dict]) -> dict:
-    ordered = sorted(releases, key=lambda r: str(r.get("date") or ""))
-    compiled: dict = {}
-    for release in ordered:
-        _merge(compiled, release)
-    return compiled
-
-
-def _summary(release: Mapping[str, Any]) -> dict:
-    return {"date": release.get("date"), "tag": release.get("tag") or [], "url": release.get("url")}
-
-
-def _from_record(record: Mapping[str, Any]) -> tuple[dict, list[dict]]:
-    releases = [r for r in record.get("releases") or [] if isinstance(r, dict)]
-    history = [_summary(r) for r in releases]
-    if isinstance(record.get("compiledRelease"), dict):
-        return record["compiledRelease"], history
-    if isinstance(record.get("versionedRelease"), dict):
-        versions: list[dict] = []
-        release = _unversion(record["versionedRelease"], versions)
-        return release, history or versions
-    embedded = [r for r in releases if set(r) - {"url", "date", "tag"}]
-    if embedded:
-        return _compile(embedded), history
-    # Linked releases only (url + date + tag): nothing to read but the ocid; the record is still yielded so
-    # validation can quarantine it with its reason rather than lose it silently.
-    return {"ocid": record.get("ocid")}, history
-
-
-# ---------------------------------------------------------------- field mapping
 
 
 def _text(value: Any) -> str | None:
@@ -312,47 +245,6 @@ def _record(
     )
 
 
-# ---------------------------------------------------------------- documents
-
-
-def _processes(doc: Any, what: str) -> Iterator[tuple[str, dict, list[dict], str | None]]:
-    """(shape, release, history, package uri) for each process of one JSON document; shape "single" marks a bare
-    release that may continue on the next line."""
-    if isinstance(doc, list):
-        for entry in doc:
-            yield from _processes(entry, what)
-        return
-    if not isinstance(doc, dict):
-        raise ParseError(f"{what}: not OCDS (expected a JSON object, got {type(doc).__name__})")
-    uri = _text(doc.get("uri"))
-    if isinstance(doc.get("records"), list):
-        for record in doc["records"]:
-            if isinstance(record, dict):
-                release, history = _from_record(record)
-                yield "record", release, history, uri
-        return
-    if "ocid" in doc and any(k in doc for k in ("compiledRelease", "versionedRelease", "releases")):
-        release, history = _from_record(doc)
-        yield "record", release, history, uri
-        return
-    if isinstance(doc.get("releases"), list):
-        by_ocid: dict[str, list[dict]] = {}
-        for release in doc["releases"]:
-            if isinstance(release, dict):
-                by_ocid.setdefault(str(release.get("ocid") or release.get("id")), []).append(release)
-        for releases in by_ocid.values():
-            yield "package", _compile(releases), [_summary(r) for r in releases], uri
-        return
-    if "ocid" in doc:
-        if _is_versioned(doc):
-            versions: list[dict] = []
-            yield "record", _unversion(doc, versions), versions, None
-        else:
-            yield "single", doc, [_summary(doc)], None
-        return
-    raise ParseError(f"{what}: not OCDS (no releases, records or ocid)")
-
-
 def parse(
     body: bytes, *, source: str, url: str = "", options: Mapping[str, Any] | None = None
 ) -> Iterator[dict]:
@@ -362,10 +254,10 @@ def parse(
 
     def flush() -> Iterator[dict]:
         if pending:
-            release = pending[0] if len(pending) == 1 else _compile(pending)
+            release = pending[0] if len(pending) == 1 else ocds_releases.compile(pending)
             yield _record(
                 release,
-                [_summary(r) for r in pending],
+                [ocds_releases.summary(r) for r in pending],
                 source=source,
                 url=url,
                 package_uri=None,
@@ -374,7 +266,7 @@ def parse(
             pending.clear()
 
     for doc in _json.iter_documents(body, what):
-        for shape, release, history, uri in _processes(doc, what):
+        for shape, release, history, uri in ocds_releases.processes(doc, what):
             if shape == "single":
                 if pending and pending[0].get("ocid") != release.get("ocid"):
                     yield from flush()

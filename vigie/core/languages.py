@@ -6,6 +6,8 @@ import re
 
 # Interface and newsletter languages (hl): what Vigie writes in.
 UI_LANGS = ("fr", "nl", "en")
+# The Babel locale each interface language is written in: Belgian French and Dutch, British English.
+UI_LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
 # Languages an item filter (lang=) and the detector know by name; any other ISO 639-1 code is kept as given.
 ITEM_LANGS = ("fr", "nl", "en", "de")
 

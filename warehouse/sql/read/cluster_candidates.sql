@@ -1,5 +1,5 @@
--- What refine.dedupe needs of every stored item to keep clusters stable across runs. The date that places an
--- item for matching is its deadline or start, else "m" + its publication month (refine.dedupe._when).
+-- What refine.clusters needs of every stored item to keep clusters stable across runs. The date that places an
+-- item for matching is its deadline or start, else "m" + its publication month (refine.match_keys.when).
 SELECT
     id,
     coalesce(cluster_id, id),

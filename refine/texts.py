@@ -1,0 +1,76 @@
+"""An item's texts: every language the source gives (cleaned), the main language, the main title and summary."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from refine.clean import clean_text, truncate
+from refine.language import detect_language
+from refine.titles import clean_title
+from vigie.core.languages import normalise_lang
+
+_PREFERRED = ("fr", "nl", "en", "de")
+# Texts kept per item: the languages our members read, German (Belgium's third language) and the main language.
+# TED notices carry up to 24 translations; keeping them all would triple memory for texts nobody reads here.
+KEPT_LANGUAGES = frozenset(_PREFERRED)
+
+# Each record asks for the codes of its texts' languages, and sources repeat a handful of spellings.
+language_code = lru_cache(maxsize=256)(normalise_lang)
+
+
+def detection_text(title: str, summary: str | None) -> str:
+    """What the language of an item without a declared text of its title is detected from (and primed on)."""
+    return f"{title} {summary}" if summary else title
+
+
+def language_stage(item: dict[str, Any], record: dict[str, Any]) -> str:
+    """Fills texts (every language the source gives, cleaned), language, and the main title/summary.
+
+    Languages the source declares per text are trusted (TED, e-Procurement give them per field); a text with
+    no declared language is detected, with the record's language as a hint. Returns all text, for the later
+    stages that search it (deadline, sectors)."""
+    declared = language_code(record.get("language"))
+    texts: dict[str, dict[str, str]] = {}
+    raw_title, raw_summary = record.get("title"), record.get("summary")
+    for lang, text in (record.get("texts") or {}).items():
+        code = language_code(lang)
+        if code is None or not isinstance(text, dict) or (code not in KEPT_LANGUAGES and code != declared):
+            continue
+        # The main text usually repeats the record's title and summary: reuse what clean_stage made of them.
+        title = text.get("title")
+        title = item["title"] if title == raw_title else clean_title(title)
+        summary = text.get("summary")
+        summary = (item["summary"] or "") if summary == raw_summary else truncate(clean_text(summary))
+        if title or summary:
+            texts[code] = {"title": title, "summary": summary}
+
+    title, summary = item["title"], item["summary"]
+    main = None
+    if title:
+        main = next((code for code, text in texts.items() if text["title"] == title), None)
+        if main is None:
+            main = detect_language(detection_text(title, summary), declared)
+            if main is not None and not language_code(main):
+                main = None
+    elif texts:
+        main = (
+            declared if declared in texts else next((c for c in _PREFERRED if c in texts), next(iter(texts)))
+        )
+        title, summary = texts[main]["title"], texts[main]["summary"]
+    if main is not None:
+        known = texts.get(main)
+        if known is None or known["title"] == title:
+            # Same objects as item title/summary: one copy of the text in memory per item.
+            texts[main] = {"title": title, "summary": summary or (known or {}).get("summary", "")}
+            summary = texts[main]["summary"]
+    item["title"], item["summary"] = title, summary or None
+    item["language"] = main
+    item["texts"] = texts
+    if len(texts) <= 1:
+        return f"{title}. {summary}" if summary else title
+    parts = [title, summary or ""]
+    for code, text in texts.items():
+        if code != main:
+            parts += (text["title"], text["summary"])
+    return ". ".join(part for part in parts if part)

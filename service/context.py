@@ -1,0 +1,38 @@
+"""What every route of the service shares: the snapshot reader, the feed cache and the page templates."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from service.cache import FeedCache
+from service.snapshot import SnapshotReader, Version
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@cache
+def page_strings() -> dict[str, Any]:
+    """Page wording per language, from templates/strings.toml."""
+    with open(TEMPLATES / "strings.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+def page_templates() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+
+
+@dataclass
+class Service:
+    reader: SnapshotReader
+    cache: FeedCache = field(default_factory=FeedCache)
+    templates: Environment = field(default_factory=page_templates)
+    # The snapshot the cache last served: feeds of an older one will never be asked again.
+    cached_version: Version | None = None
+    # Items per snapshot version, for /health.
+    counts: dict[Version, int] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""The service's pages and endpoints, one module each; every module's `routes(service)` lists its routes."""

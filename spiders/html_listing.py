@@ -1,0 +1,61 @@
+"""The HTML-listing spider: list page -> item links -> detail pages -> next list page, described only by the
+selectors of a registry entry (spiders.parsers.html_list)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from scrapy.http import Response
+
+from spiders.base import VigieSpider
+from spiders.parsers import html_list
+from spiders.registry import apply_defaults
+from vigie.core.errors import ParseError
+from vigie.core.items import RecordBatch
+
+
+class HtmlListSpider(VigieSpider):
+    """A listing site described only by selectors (registry keys `item`, `fields`, `detail`, `next_page`)."""
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        opts = self.source.parser_options()
+        if opts.get("detail"):
+            self.pages += 1
+            try:
+                base = {
+                    r["url"]: r
+                    for r in html_list.parse(response.body, source=self.name, url=response.url, options=opts)
+                    if r.get("url")
+                }
+                links = html_list.item_links(response.body, response.url, opts)
+            except ParseError as exc:
+                self.fail(f"{response.url}: {exc}")
+                return
+            for link in links:
+                yield self.request(
+                    link,
+                    callback=self.parse_detail,
+                    errback=self.detail_failed,
+                    cb_kwargs={"base": base.get(link)},
+                )
+        else:
+            yield RecordBatch(self.records(response))
+        nxt = html_list.next_page(response.body, response.url, opts)
+        if nxt and self.more_pages_allowed():
+            yield self.request(nxt)
+
+    def detail_failed(self, failure: Any) -> Iterator[dict]:
+        """A detail page that fails is reported, and what the list page said about the item is kept."""
+        self.on_error(failure)
+        base = failure.request.cb_kwargs.get("base")
+        if base:
+            yield apply_defaults(dict(base), self.source)
+
+    def parse_detail(self, response: Response, base: dict | None = None) -> Iterator[dict]:
+        try:
+            record = html_list.parse_detail(response.body, response.url, self.source.parser_options(), base)
+        except ParseError as exc:
+            self.fail(f"{response.url}: {exc}")
+            return
+        yield apply_defaults(record, self.source)

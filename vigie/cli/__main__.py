@@ -1,0 +1,3 @@
+from vigie.cli import app
+
+app()

@@ -1,0 +1,78 @@
+"""Commands that read: `vigie parse` (one file, nothing stored), `vigie query`, `vigie export`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from vigie.cli.app import app, fail
+from vigie.core import paths
+from vigie.core.errors import VigieError
+
+
+@app.command()
+def parse(
+    file: Annotated[Path, typer.Argument(help="A local file in any supported format.")],
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="tender, call or event (for formats that do not say).")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Source name used in ids (default: the file name).")
+    ] = None,
+    family: Annotated[str | None, typer.Option("--family", help="Skip detection: the format family.")] = None,
+) -> None:
+    """Read one file, detect its format, refine it and print one JSON object per item. Stores nothing."""
+    from flows.parse_file import parse_file
+
+    try:
+        items, quarantined = parse_file(file, kind=kind, source=source, family=family)
+    except VigieError as exc:
+        fail(f"{file}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - never a traceback for a bad file
+        fail(f"{file}: could not be read ({type(exc).__name__}: {str(exc)[:200]})")
+    out = sys.stdout
+    for item in items:
+        out.write(json.dumps(item, ensure_ascii=False) + "\n")
+    for q in quarantined:
+        typer.echo(f"vigie: {file}: record {q.get('native_id') or '?'} skipped: {q['reason']}", err=True)
+    if not items:
+        fail(f"{file}: no items found" + (f" ({len(quarantined)} records refused)" if quarantined else ""))
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="Read-only SQL over the published warehouse.")],
+    format: Annotated[str, typer.Option("--format", help="table, csv, json or parquet.")] = "table",  # noqa: A002
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Run read-only SQL on the published snapshot (works while a pipeline run is writing)."""
+    from warehouse.query import run_query
+
+    try:
+        text = run_query(sql, format, out, paths.home())
+    except VigieError as exc:
+        fail(str(exc))
+    if text:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+@app.command()
+def export(
+    out: Annotated[Path | None, typer.Option("--out", help="Folder (default: $VIGIE_HOME/export).")] = None,
+    format: Annotated[
+        list[str] | None, typer.Option("--format", help="parquet and/or csv (repeatable).")
+    ] = None,  # noqa: A002
+) -> None:
+    """Export the main tables as Parquet and CSV for spreadsheets and other tools."""
+    from warehouse.export import export as do_export
+
+    try:
+        written = do_export(paths.home(), out or paths.home() / "export", tuple(format or ("parquet", "csv")))
+    except VigieError as exc:
+        fail(str(exc))
+    for path in written:
+        typer.echo(str(path))

@@ -1,0 +1,36 @@
+-- Whole items of the published snapshot for feeds, pages and newsletters (warehouse.filters.select_items).
+-- Placeholders: filter, a Filter's WHERE condition (bound parameters only); order, an ORDER BY list that
+-- Vigie's own code writes.
+SELECT
+    id,
+    kind,
+    source,
+    native_id,
+    url,
+    title,
+    summary,
+    language,
+    texts,
+    published_at,
+    deadline_at,
+    deadline_precision,
+    starts_at,
+    ends_at,
+    organiser,
+    country,
+    regions,
+    scope,
+    location,
+    cpv,
+    sectors,
+    status,
+    budget_amount,
+    budget_currency,
+    cluster_id,
+    languages,
+    first_seen_at,
+    last_seen_at,
+    updated_at
+FROM opportunities
+WHERE {filter}
+ORDER BY {order}
