@@ -8,12 +8,12 @@ Compiled once per process; organiser names repeat a lot across items, so their v
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from vigie.core.config import load_toml
 from vigie.core.errors import RegionsConfigError
 from vigie.core.paths import CONFIG_DIR
 from vigie.core.text import fold
@@ -61,12 +61,7 @@ def _alternation(phrases: list[str]) -> str:
 
 
 def _load(path: Path) -> _Places:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RegionsConfigError(f"{path}: file not found (the region rules live there)") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RegionsConfigError(f"{path}: not valid TOML ({exc})") from None
+    data = load_toml(path, RegionsConfigError, "file not found (the region rules live there)")
 
     def region(value: object, where: str) -> str:
         if value not in BELGIAN_REGIONS:

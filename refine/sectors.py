@@ -10,10 +10,10 @@ alternative at every position.)
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vigie.core.config import load_toml
 from vigie.core.errors import SectorsConfigError
 from vigie.core.paths import CONFIG_DIR
 from vigie.core.text import fold
@@ -133,12 +133,7 @@ def _phrase_at(tokens: list[str], start: int, phrase: _Phrase) -> bool:
 
 
 def _load(path: Path) -> Taxonomy:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SectorsConfigError(f"{path}: file not found (the sector taxonomy lives there)") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SectorsConfigError(f"{path}: not valid TOML ({exc})") from None
+    data = load_toml(path, SectorsConfigError, "file not found (the sector taxonomy lives there)")
     sectors = data.get("sector")
     if not isinstance(sectors, list) or not sectors:
         raise SectorsConfigError(f"{path}: no [[sector]] blocks")

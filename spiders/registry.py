@@ -7,12 +7,12 @@ gives each source as a `Source` with its politeness settings merged from the fil
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from spiders import families
+from vigie.core.config import load_toml
 from vigie.core.errors import SourceConfigError
 from vigie.core.items import KINDS, SCOPES
 from vigie.core.paths import CONFIG_DIR
@@ -110,12 +110,7 @@ def default_path() -> Path:
 def load(path: Path | None = None, *, substitutions: dict[str, str] | None = None) -> Registry:
     """Read and validate a registry file; `{demo}`-style placeholders in URLs are substituted."""
     path = Path(path or default_path())
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SourceConfigError(f"{path}: registry file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SourceConfigError(f"{path.name}: not valid TOML ({exc})") from None
+    data = load_toml(path, SourceConfigError, "registry file not found")
     defaults = data.get("defaults", {})
     sources = []
     seen: set[str] = set()

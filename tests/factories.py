@@ -52,6 +52,22 @@ def make_item(n: int = 1, **overrides: Any) -> dict[str, Any]:
     return item
 
 
+class LoopbackHandler(BaseHTTPRequestHandler):
+    """A test server's handler: `send_body` answers in one call, and requests are not logged to stderr."""
+
+    def send_body(self, status: int, body: bytes, ctype: str, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
 @contextlib.contextmanager
 def loopback_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     """Serve `handler` on 127.0.0.1 (a free port) in a thread; yields the base URL."""

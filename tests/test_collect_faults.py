@@ -6,10 +6,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 
 import pytest
-from factories import loopback_server
+from factories import LoopbackHandler, loopback_server
 
 from spiders.crawl import collect
 from spiders.registry import Source
@@ -26,44 +25,34 @@ RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 ETAG = '"v1"'
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(LoopbackHandler):
     hits: dict[str, int] = {}
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
         type(self).hits[self.path] = type(self).hits.get(self.path, 0) + 1
         if self.path == "/robots.txt":
-            return self._send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
+            return self.send_body(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
         if self.path == "/ok.xml":
             if self.headers.get("If-None-Match") == ETAG:
                 self.send_response(304)
                 self.send_header("ETag", ETAG)
                 self.end_headers()
                 return None
-            return self._send(200, RSS, "application/rss+xml", {"ETag": ETAG, "Cache-Control": "no-cache"})
+            return self.send_body(
+                200, RSS, "application/rss+xml", {"ETag": ETAG, "Cache-Control": "no-cache"}
+            )
         if self.path == "/error.xml":
-            return self._send(500, b"Internal Server Error", "text/plain")
+            return self.send_body(500, b"Internal Server Error", "text/plain")
         if self.path == "/slow.xml":
             time.sleep(3)
-            return self._send(200, RSS, "application/rss+xml")
+            return self.send_body(200, RSS, "application/rss+xml")
         if self.path == "/garbage.xml":
-            return self._send(200, b"\x00\x01\x02 this is not a feed \xff\xfe", "application/rss+xml")
+            return self.send_body(200, b"\x00\x01\x02 this is not a feed \xff\xfe", "application/rss+xml")
         if self.path == "/busy.xml":
             if type(self).hits[self.path] == 1:
-                return self._send(503, b"busy", "text/plain", {"Retry-After": "1"})
-            return self._send(200, RSS, "application/rss+xml")
-        return self._send(404, b"not found", "text/plain")
-
-    def _send(self, status: int, body: bytes, ctype: str, headers: dict | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+                return self.send_body(503, b"busy", "text/plain", {"Retry-After": "1"})
+            return self.send_body(200, RSS, "application/rss+xml")
+        return self.send_body(404, b"not found", "text/plain")
 
 
 @pytest.fixture

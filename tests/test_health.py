@@ -11,10 +11,11 @@ import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from factories import LoopbackHandler
 from typer.testing import CliRunner
 
 from flows.health import BROKEN_AFTER, SHARP_DROP, assess
@@ -154,35 +155,28 @@ def rss(items: list[str]) -> bytes:
     return (head + "".join(items) + "</channel></rss>").encode("utf-8")
 
 
-class Handler(BaseHTTPRequestHandler):
+# Each run must see what the handler serves now.
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+class Handler(LoopbackHandler):
     mode = "full"  # full | few | invalid: what /good.xml serves now
     base = ""
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
         if self.path == "/robots.txt":
-            return self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+            return self.send_body(200, b"User-agent: *\nAllow: /\n", "text/plain", NO_STORE)
         if self.path == "/good.xml":
             n = FEW if type(self).mode == "few" else FULL
             items = [ITEM.format(n=i, base=type(self).base) for i in range(1, n + 1)]
             if type(self).mode == "invalid":
                 items.append(NO_TITLE)
-            return self._send(200, rss(items), "application/rss+xml")
+            return self.send_body(200, rss(items), "application/rss+xml", NO_STORE)
         if self.path == "/empty.xml":
-            return self._send(200, rss([]), "application/rss+xml")
+            return self.send_body(200, rss([]), "application/rss+xml", NO_STORE)
         if self.path == "/error.xml":
-            return self._send(500, b"Internal Server Error", "text/plain")
-        return self._send(404, b"not found", "text/plain")
-
-    def _send(self, status: int, body: bytes, ctype: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")  # each run must see what the handler serves now
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+            return self.send_body(500, b"Internal Server Error", "text/plain", NO_STORE)
+        return self.send_body(404, b"not found", "text/plain", NO_STORE)
 
 
 REGISTRY = """\

@@ -6,11 +6,10 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-from factories import loopback_server
+from factories import LoopbackHandler, loopback_server
 
 from spiders import registry
 from spiders.crawl import collect
@@ -55,7 +54,7 @@ PAGES = {
 }
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(LoopbackHandler):
     hits: dict[str, int] = {}
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
@@ -63,14 +62,7 @@ class Handler(BaseHTTPRequestHandler):
         body = PAGES.get(self.path)
         status = 200 if body is not None else 404
         body = body if body is not None else b"not found"
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.send_body(status, body, "text/html; charset=utf-8")
 
 
 @pytest.fixture

@@ -11,13 +11,12 @@ import json
 from collections.abc import Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from factories import loopback_server
+from factories import LoopbackHandler, loopback_server
 
 from spiders import registry
 from spiders.crawl import CollectResult, collect
@@ -65,7 +64,7 @@ def bosa_page(page: int) -> dict:
     return doc
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(LoopbackHandler):
     seen: ClassVar[list[dict[str, Any]]] = []
     token_answer: ClassVar[dict[str, Any]] = {
         "access_token": TOKEN,
@@ -99,15 +98,7 @@ class Handler(BaseHTTPRequestHandler):
         return self._json(404, {"error": "not found"})
 
     def _json(self, status: int, doc: Any) -> None:
-        body = json.dumps(doc).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.send_body(status, json.dumps(doc).encode("utf-8"), "application/json")
 
 
 @pytest.fixture
