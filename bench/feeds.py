@@ -3,9 +3,10 @@
     .venv/bin/python bench/feeds.py --items 100000 [--requests 2000] [--concurrency 8]
 
 Fills a temporary $VIGIE_HOME through Warehouse.load + publish, starts uvicorn on 127.0.0.1 in a subprocess,
-fires a fixed mix of filtered feed requests (all four formats, gzip accepted as feed readers do) from a raw
-asyncio HTTP/1.1 keep-alive client, then does the same against a static copy of one feed served by Starlette's
-StaticFiles under uvicorn. The last line is one JSON object with the figures.
+fires a fixed mix of filtered feed requests (all four formats, gzip accepted as feed readers do; a fifth with
+the default view, which leaves out news, closed and past items) from a raw asyncio HTTP/1.1 keep-alive client,
+then browse-page views (cached like feeds: a first view queries the snapshot), then does the same against a
+static copy of one feed served by Starlette's StaticFiles under uvicorn. The last line is one JSON object with the figures.
 """
 
 from __future__ import annotations
@@ -30,29 +31,15 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from vigie.core.taxonomy import sector_labels  # noqa: E402
+from warehouse.filters import REGIONS  # noqa: E402
+
 BRU = ZoneInfo("Europe/Brussels")
 KINDS = ("tender", "call", "event")
-SECTORS = (
-    "performing-arts",
-    "music",
-    "audiovisual",
-    "visual-arts",
-    "design",
-    "architecture",
-    "heritage",
-    "writing-publishing",
-    "photography",
-    "digital",
-    "education-training",
-    "events",
-    "crafts-fashion",
-    "communication",
-    "consulting",
-    "research-innovation",
-    "social-health",
-    "environment",
-)
-REGIONS = ("BE-BRU", "BE-WAL", "BE-VLG")
+# Stored statuses as refine leaves them; deadlines already passed make more items closed at request time.
+STATUS_MIX = ("open",) * 16 + ("forthcoming", "closed", "awarded", "cancelled")
+# The sector ids and regions refine gives (config/sectors.toml, config/regions.toml).
+SECTORS = tuple(sector_labels())
 LANGS = ("fr", "nl", "en")
 WORDS = {
     "fr": [
@@ -126,7 +113,8 @@ def make_items(n: int, now: datetime, seed: int = 7) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     items = []
     for i in range(n):
-        kind = KINDS[i % 3]
+        # One item in twenty is news (never in a default feed); deadlines and events spread from a month ago.
+        kind = "news" if i % 20 == 19 else KINDS[i % 3]
         lang = rng.choice(LANGS)
         words = WORDS[lang]
         title = " ".join(rng.sample(words, 5)).capitalize() + f" {i}"
@@ -162,7 +150,7 @@ def make_items(n: int, now: datetime, seed: int = 7) -> list[dict[str, Any]]:
             "location": None,
             "cpv": [],
             "sectors": rng.sample(SECTORS, rng.choice((1, 1, 2))),
-            "status": "open",
+            "status": rng.choice(STATUS_MIX),
             "budget_amount": None,
             "budget_currency": None,
             "cluster_id": f"bench:{i}",
@@ -174,7 +162,7 @@ def make_items(n: int, now: datetime, seed: int = 7) -> list[dict[str, Any]]:
                 ends_at=(when + timedelta(hours=3)).isoformat(timespec="seconds"),
                 location="Bruxelles",
             )
-        else:
+        elif kind != "news":
             item.update(deadline_at=when.isoformat(timespec="seconds"), deadline_precision="datetime")
         items.append(item)
     return items
@@ -186,7 +174,10 @@ def request_mix(n: int, seed: int = 11) -> list[str]:
     urls = []
     for _ in range(60):
         fmt = rng.choice(("atom", "atom", "rss", "ics", "json"))
-        params = [f"kind={rng.choice(KINDS)}"]
+        # A fifth of the readers take the default view of all kinds; a few ask for closed items too.
+        params = [f"kind={rng.choice(KINDS)}"] if rng.random() < 0.8 else []
+        if rng.random() < 0.1:
+            params.append("status=open,closed")
         if rng.random() < 0.8:
             params.append("sector=" + ",".join(rng.sample(SECTORS, rng.choice((1, 2)))))
         if rng.random() < 0.6:
@@ -199,6 +190,22 @@ def request_mix(n: int, seed: int = 11) -> list[str]:
             params.append(f"closing-within={rng.choice((7, 14, 30))}")
         urls.append(f"/feeds/{fmt}?" + "&".join(params))
     return [rng.choice(urls) for _ in range(n)]
+
+
+def page_mix(n: int, seed: int = 13) -> list[str]:
+    """Browse-page views: the default view, then a kind, a sector or a region, and a few further pages."""
+    rng = random.Random(seed)
+    views = ["/?hl=fr", "/?hl=nl", "/?hl=en"]
+    for _ in range(40):
+        params = [f"hl={rng.choice(LANGS)}", f"kind={rng.choice(KINDS)}"]
+        if rng.random() < 0.6:
+            params.append(f"sector={rng.choice(SECTORS)}")
+        if rng.random() < 0.4:
+            params.append(f"region={rng.choice(REGIONS)}")
+        if rng.random() < 0.2:
+            params.append(f"page={rng.randint(2, 5)}")
+        views.append("/?" + "&".join(params))
+    return [rng.choice(views) for _ in range(n)]
 
 
 def free_port() -> int:
@@ -325,6 +332,8 @@ def bench(home: Path, args: argparse.Namespace) -> None:
     )
     try:
         latencies, seconds, statuses, cold = asyncio.run(fire(port, paths, args.concurrency))
+        pages = page_mix(max(200, args.requests // 10))
+        p_lat, p_sec, p_statuses, _ = asyncio.run(fire(port, pages, args.concurrency))
         # The floor serves the very bytes of one feed response (gzip-encoded, as sent to readers).
         import httpx
 
@@ -335,13 +344,18 @@ def bench(home: Path, args: argparse.Namespace) -> None:
     finally:
         server.terminate()
         server.wait(10)
-    if set(statuses) != {200}:
-        raise SystemExit(f"bench/feeds.py: unexpected statuses {statuses}")
+    if set(statuses) != {200} or set(p_statuses) != {200}:
+        raise SystemExit(f"bench/feeds.py: unexpected statuses {statuses} {p_statuses}")
     median_ms, p95_ms, rps = figures(latencies, seconds)
+    p_median, p_p95, p_rps = figures(p_lat, p_sec)
     cold_median_ms = round(statistics.median(cold), 1)
     print(f"feeds:  median {median_ms} ms, p95 {p95_ms} ms, {rps} requests/s (cold renders included)")
     print(
         f"        first request of each of the {len(cold)} feeds (render, cache empty): median {cold_median_ms} ms"
+    )
+    print(
+        f"browse: median {p_median} ms, p95 {p_p95} ms, {p_rps} requests/s "
+        f"({len(pages)} views of {len(set(pages))} pages, cached like feeds)"
     )
 
     static_dir = home / "static"
@@ -375,6 +389,9 @@ def bench(home: Path, args: argparse.Namespace) -> None:
                 "p95_ms": p95_ms,
                 "rps": rps,
                 "cold_median_ms": cold_median_ms,
+                "browse_median_ms": p_median,
+                "browse_p95_ms": p_p95,
+                "browse_rps": p_rps,
                 "static_median_ms": s_median,
                 "static_p95_ms": s_p95,
                 "static_rps": s_rps,

@@ -10,7 +10,7 @@ from feedgen.feed import FeedGenerator
 
 from feeds.entry import TAG_AUTHORITY, clean, entry_id, item_text, published, updated
 from feeds.urls import home_page
-from feeds.wording import categories, deadline_line, describe, t
+from feeds.wording import categories, deadline_line, describe, entry_title, t
 from warehouse.filters import Filter
 
 
@@ -37,6 +37,7 @@ def _feedgen(
         deadline = deadline_line(item, lang) if item["kind"] != "event" else None
         fe = fg.add_entry()
         fe.guid(entry_id(item["id"]), permalink=False)
+        item_title = entry_title(item, lang, item_title)
         fe.title(f"{item_title} — {deadline}" if deadline else item_title)
         if item.get("url"):
             fe.link(href=clean(item["url"]))

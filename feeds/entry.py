@@ -44,19 +44,23 @@ def iso(value: Any) -> str | None:
     return dt.isoformat() if dt else None
 
 
-def updated(item: Mapping[str, Any], now: datetime) -> datetime:
-    """When the entry last changed, as precisely as the item tells."""
-    return (
-        aware(item.get("updated_at"))
-        or aware(item.get("last_seen_at"))
-        or aware(item.get("first_seen_at"))
-        or aware(item.get("published_at"))
-        or now
-    )
-
-
 def published(item: Mapping[str, Any]) -> datetime | None:
-    return aware(item.get("published_at")) or aware(item.get("first_seen_at"))
+    """When the item appeared: its publication, or when Vigie first saw it if that came first (a notice
+    published years ago is dated then, one announced for a later date is dated when Vigie saw it)."""
+    pub, first = aware(item.get("published_at")), aware(item.get("first_seen_at"))
+    if pub is not None and (first is None or pub <= first):
+        return pub
+    return first or pub
+
+
+def updated(item: Mapping[str, Any], now: datetime) -> datetime:
+    """When the entry last changed: the warehouse's `updated_at` when the content changed after Vigie first
+    saw it (postponed, cancelled), else when it appeared. Never the time of the request, except for an item
+    dict that carries no date at all."""
+    first, changed = aware(item.get("first_seen_at")), aware(item.get("updated_at"))
+    if changed is not None and first is not None and changed > first:
+        return changed
+    return published(item) or now
 
 
 def entry_id(item_id: str) -> str:
@@ -68,11 +72,19 @@ def ical_uid(item_id: str) -> str:
     return f"{quote(item_id, safe=':!$&()*+,;=-._~/')}@{UID_DOMAIN}"
 
 
-def item_text(item: Mapping[str, Any], lang: str) -> tuple[str, str]:
-    """Title and summary in the reader's language when the source gave it, else in the item's main language."""
+def localized(item: Mapping[str, Any], lang: str) -> tuple[str, str, str | None]:
+    """Title, summary and the language they are written in: the reader's language when the source gave it,
+    else the item's main language."""
     texts = item.get("texts") or {}
     chosen = texts.get(lang) if isinstance(texts, dict) else None
     if isinstance(chosen, dict) and clean(chosen.get("title")).strip():
-        return clean(chosen["title"]), clean(chosen.get("summary"))
+        return clean(chosen["title"]), clean(chosen.get("summary")), lang
     # Readers and calendars drop an entry without a title; the id is better than nothing.
-    return clean(item.get("title")).strip() or item["id"], clean(item.get("summary"))
+    title = clean(item.get("title")).strip() or item["id"]
+    return title, clean(item.get("summary")), item.get("language") or None
+
+
+def item_text(item: Mapping[str, Any], lang: str) -> tuple[str, str]:
+    """Title and summary in the reader's language when the source gave it, else in the item's main language."""
+    title, summary, _ = localized(item, lang)
+    return title, summary

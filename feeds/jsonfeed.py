@@ -6,24 +6,25 @@ import json
 from datetime import datetime
 from typing import Any
 
-from feeds.entry import iso, item_text, published, updated
+from feeds.entry import iso, localized, published, updated
 from feeds.urls import home_page
-from feeds.wording import categories, describe, t
+from feeds.wording import categories, describe, entry_title, t
 
 
 def json_feed(items: list[dict[str, Any]], *, title: str, self_url: str, now: datetime, lang: str) -> bytes:
     entries = []
     for item in items:
-        item_title, _ = item_text(item, lang)
+        item_title, _, text_lang = localized(item, lang)
         entry: dict[str, Any] = {
             "id": item["id"],
             "url": item.get("url"),
-            "title": item_title,
+            "title": entry_title(item, lang, item_title),
             "content_text": describe(item, lang),
             "date_published": iso(published(item)),
             "date_modified": updated(item, now).isoformat(),
             "tags": [term for _, term, _ in categories(item, lang)],
-            "language": item.get("language"),
+            # The language of the title and text above (JSON Feed 1.1), not the item's main one.
+            "language": text_lang,
             "_vigie": {
                 "kind": item["kind"],
                 "deadline": iso(item.get("deadline_at")),
@@ -34,6 +35,7 @@ def json_feed(items: list[dict[str, Any]], *, title: str, self_url: str, now: da
                 "regions": list(item.get("regions") or []),
                 "scope": item.get("scope"),
                 "status": item.get("status"),
+                "fit": item.get("fit"),
                 "organiser": item.get("organiser"),
                 "location": item.get("location"),
                 "languages": list(

@@ -20,7 +20,8 @@ ICS_PAST_DAYS = 30
 SCHEDULE_FIELDS = ("deadline_at", "starts_at", "ends_at")
 
 # Newest first for readers; for a calendar, by date from a few weeks back, so upcoming dates are never cut off.
-_ORDER_NEWEST = "coalesce(published_at, first_seen_at) DESC NULLS LAST, id"
+# (feeds.entry.published: the earlier of publication and first sight).
+_ORDER_NEWEST = "least(published_at, first_seen_at) DESC NULLS LAST, id"
 _ICS_DATE = "CASE WHEN kind = 'event' THEN coalesce(ends_at, starts_at) ELSE deadline_at END"
 _ORDER_CALENDAR = "CASE WHEN kind = 'event' THEN starts_at ELSE deadline_at END, id"
 

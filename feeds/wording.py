@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ def region_label(code: str, lang: str) -> str:
     return strings()["regions"].get(code, {}).get(lang, code)
 
 
-def _long_date(d: date, lang: str) -> str:
+def long_date(d: date, lang: str) -> str:
     return format_date(d, format="long", locale=_locale(lang))
 
 
@@ -55,20 +55,44 @@ def deadline_line(item: Mapping[str, Any], lang: str) -> str | None:
     if deadline is None:
         return None
     if item.get("deadline_precision") == "date":
-        return t(lang, "deadline", date=_long_date(deadline.date(), lang))
-    return t(lang, "deadline_time", date=_long_date(deadline.date(), lang), time=_hhmm(deadline, lang))
+        return t(lang, "deadline", date=long_date(deadline.date(), lang))
+    return t(lang, "deadline_time", date=long_date(deadline.date(), lang), time=_hhmm(deadline, lang))
+
+
+def _has_time(dt: datetime) -> bool:
+    """Sources that give an event's date only store midnight (or 23:59 for an end): no time to show."""
+    return (dt.hour, dt.minute) not in ((0, 0), (23, 59))
 
 
 def when_line(item: Mapping[str, Any], lang: str) -> str | None:
+    """'Quand : 5 décembre 2026 à 19:00–22:00', or the date alone when the source gave no time."""
     start, end = local(item.get("starts_at")), local(item.get("ends_at"))
     if start is None:
         return None
-    line = t(lang, "event_when_time", date=_long_date(start.date(), lang), time=_hhmm(start, lang))
-    if end and end.date() != start.date():
-        line += " " + t(lang, "event_until", date=_long_date(end.date(), lang))
-    elif end and end > start:
-        line += f"–{_hhmm(end, lang)}"
+    day = long_date(start.date(), lang)
+    timed = _has_time(start)
+    line = (
+        t(lang, "event_when_time", date=day, time=_hhmm(start, lang))
+        if timed
+        else t(lang, "event_when", date=day)
+    )
+    if end and end > start:
+        # A date-only end at midnight closes the day before.
+        last_day = (end - timedelta(seconds=1)).date() if (end.hour, end.minute) == (0, 0) else end.date()
+        if last_day != start.date():
+            line += " " + t(lang, "event_until", date=long_date(last_day, lang))
+        elif timed and _has_time(end):
+            line += f"–{_hhmm(end, lang)}"
     return line
+
+
+def entry_title(item: Mapping[str, Any], lang: str, title: str) -> str:
+    """The title a reader lists: marked when the item was cancelled or postponed, so an updated entry says why."""
+    if item.get("status") == "cancelled":
+        return t(lang, "title_cancelled", title=title)
+    if "postponed" in (item.get("flags") or []):
+        return t(lang, "title_postponed", title=title)
+    return title
 
 
 def describe(item: Mapping[str, Any], lang: str, max_summary: int | None = None) -> str:

@@ -7,6 +7,7 @@ import asyncio
 import secrets
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from prefect import flow
 
 from flows import health
+from flows.places import fill_places
 from flows.summary import RunSummary, SourceSummary
 from flows.tasks import (
     collect_source,
@@ -24,6 +26,7 @@ from flows.tasks import (
     publish_outputs,
     record_health,
     refine_source,
+    set_run_clock,
 )
 from spiders import registry
 from vigie.core.paths import raw_dir
@@ -32,6 +35,7 @@ from warehouse.ledger import SourceHistory, read_ledger
 if TYPE_CHECKING:
     from refine.clusters import KnownClusters
     from refine.match_keys import MatchKeys
+    from refine.pipeline import RefineResult
 
 
 def new_run_id(now: datetime) -> str:
@@ -40,17 +44,26 @@ def new_run_id(now: datetime) -> str:
 
 @flow(name="vigie-run", validate_parameters=False, log_prints=False, persist_result=False)
 async def vigie_run(
-    home: str, registry_file: str | None = None, only: list[str] | None = None, demo_url: str | None = None
+    home: str,
+    registry_file: str | None = None,
+    only: list[str] | None = None,
+    demo_url: str | None = None,
+    as_of: str | None = None,
 ) -> RunSummary:
+    """`as_of` (ISO instant) makes statuses, windows and recurrences as on that day; the run's own records
+    (run id, ledger times) keep the real clock."""
     started = time.perf_counter()
     home_path = Path(home)
-    now = datetime.now(UTC)
-    run_id = new_run_id(now)
+    real_now = datetime.now(UTC)
+    now = datetime.fromisoformat(as_of) if as_of else real_now
+    run_id = new_run_id(real_now)
     run_dir = raw_dir(run_id, home_path)
     subs = {"demo": demo_url} if demo_url else {}
     reg = registry.load(Path(registry_file) if registry_file else None, substitutions=subs)
     sources = reg.select(only)
-    summary = RunSummary(run_id=run_id)
+    if as_of:  # parsers that read the clock (recurrences, "open now") take it from their options
+        sources = [replace(s, options={**s.options, "now": now.isoformat()}) for s in sources]
+    summary = RunSummary(run_id=run_id, as_of=now.isoformat() if as_of else None)
     ledger = read_ledger(home_path)
     history, since = ledger.history, ledger.last_published
 
@@ -70,10 +83,12 @@ async def vigie_run(
     keys: list[MatchKeys] = []
     quarantined: list[dict] = []
     per_source: dict[str, SourceSummary] = {}
+    raw_paths: list[Path] = []
     for source, result in zip(sources, collected, strict=True):
         paths = [
             d / f"{source.name}.jsonl" for d in [*leftovers, run_dir] if (d / f"{source.name}.jsonl").exists()
         ]
+        raw_paths.extend(paths)
         refined = refine_source(paths, now) if paths else None
         row = SourceSummary(
             name=source.name,
@@ -84,6 +99,8 @@ async def vigie_run(
             not_modified=result.not_modified,
             reused=result.reused,
         )
+        if refined is not None and as_of:
+            row.not_yet = _hold_unpublished(refined, now)
         if refined is not None:
             items.extend(refined.items)
             keys.extend(refined.match_keys)
@@ -110,21 +127,44 @@ async def vigie_run(
     rows = []
     for row in summary.sources:
         # Records that repeat an id within the run (a feed listing an entry twice) are neither valid nor
-        # refused: the valid share is taken over the others.
+        # refused: the valid share is taken over the others. Items held back by --as-of were read fine.
         row.status, row.flag = health.assess(
-            row.records - row.repeated, row.valid, len(row.errors), history.get(row.name, SourceHistory())
+            row.records - row.repeated,
+            row.valid + row.not_yet,
+            len(row.errors),
+            history.get(row.name, SourceHistory()),
         )
-        rows.append(_ledger_row(run_id, now, finished, row))
+        if row.not_yet:
+            held = f"{row.not_yet} item(s) published after {now.date().isoformat()} left out (--as-of)"
+            row.flag = f"{row.flag}; {held}" if row.flag else held
+        rows.append(_ledger_row(run_id, real_now, finished, row))
     checks = record_health(home_path, rows)
     summary.problems += [f"check failed: {c}" for c in checks if not c.passed]
+    # 4b. Places: config/places.toml and the venues of this run's events, each event linked to its place.
+    summary.problems += fill_places(home_path, raw_paths, now).problems
     mark_loaded([*leftovers, run_dir])
 
-    # 5. Publish: the read-only snapshot, then the digest newsletter and the Atom feed built from it.
+    # 5. Publish: the read-only snapshot (its as_of() clock set), then the digest and the Atom feed from it.
+    set_run_clock(home_path, now if as_of else None)
     summary.outputs, problems = publish_outputs(home_path, now)
     summary.problems += problems
     summary.items_total = loaded.total
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _hold_unpublished(refined: RefineResult, as_of: datetime) -> int:
+    """A run made as of a day does not know what was published after it: those items are left out of this
+    load (their raw records stay under raw/), so nothing from the day's future shows up as forthcoming."""
+    kept = [
+        (item, key)
+        for item, key in zip(refined.items, refined.match_keys, strict=True)
+        if not item.get("published_at") or datetime.fromisoformat(item["published_at"]) <= as_of
+    ]
+    held = len(refined.items) - len(kept)
+    refined.items = [item for item, _ in kept]
+    refined.match_keys = [key for _, key in kept]
+    return held
 
 
 def _ledger_row(run_id: str, started: datetime, finished: str, row: SourceSummary) -> dict[str, Any]:

@@ -20,6 +20,7 @@ class SourceSummary:
     not_modified: int = 0
     reused: int = 0  # immutable documents already collected, not requested
     repeated: int = 0  # records repeating an id already read in this run (the last reading is kept)
+    not_yet: int = 0  # items published after the run's --as-of day: left out of that run
     flag: str = ""
     started_at: str = ""
     finished_at: str = ""
@@ -35,6 +36,12 @@ class RunSummary:
     pending_batches: int = 0
     outputs: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # pipeline-level problems (publishing…)
+    as_of: str | None = None  # the day the run behaved as on (`--as-of`), None for now
+
+    @property
+    def all_failed(self) -> bool:
+        """Every selected source failed: nothing was collected, whatever the warehouse already holds."""
+        return bool(self.sources) and all(s.status in ("failed", "broken") for s in self.sources)
 
     @property
     def new(self) -> int:

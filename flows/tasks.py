@@ -102,6 +102,14 @@ def record_health(home: Path, rows: list[dict]) -> list[CheckResult]:
     return warehouse.run_checks()
 
 
+@task(name="set-clock", cache_policy=NONE)
+def set_run_clock(home: Path, as_of: datetime | None) -> None:
+    from warehouse.clock import set_clock
+    from warehouse.store import Warehouse
+
+    set_clock(Warehouse(home), as_of)
+
+
 @task(name="publish", cache_policy=NONE)
 def publish_outputs(home: Path, now: datetime) -> tuple[dict[str, str], list[str]]:
     """Snapshot first (what readers rely on), then the outputs rendered from it; a rendering failure is

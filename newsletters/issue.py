@@ -8,6 +8,10 @@ Repeat avoidance: an issue remembers, per item, a fingerprint of what a reader a
 status). The next issue of the same theme and language leaves out items sent with the same fingerprint and
 announces the ones whose fingerprint changed ("deadline postponed from X to Y", "cancelled"). Edits of a
 title or summary do not re-send an item: readers would see it twice for a typo fix.
+
+Nothing is lost between issues: only items actually sent (or marked sent) count as seen. An open item that
+did not fit a section's limit, or that arrived before the last issue without being in it, stays a candidate
+for the next issue until it closes.
 """
 
 from __future__ import annotations
@@ -16,16 +20,20 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import duckdb
 
 from newsletters.themes import Theme
+from vigie.core.timezone import BRUSSELS
 from warehouse.connection import sql_text
 from warehouse.filters import select_items
 
 OPEN = ("open", "forthcoming")
+# What a newsletter may show: news (refine.kind) is stored and queryable, never pushed.
+PUSHED_KINDS = ("call", "tender", "event")
+FIT_RANK = {"good": 0, "possible": 1, None: 1, "unlikely": 2}
 SECTIONS = ("closing_soon", "new", "events")
 
 
@@ -55,6 +63,9 @@ class Issue:
     closing_soon: list[Entry] = field(default_factory=list)
     new: list[Entry] = field(default_factory=list)
     events: list[Entry] = field(default_factory=list)
+    # The comms team's words for this issue (newsletters.drafts); None keeps the theme's defaults.
+    intro: str | None = None
+    subject: str | None = None
 
     def by_section(self) -> list[tuple[str, list[Entry]]]:
         """The sections in reading order (SECTIONS), each with its entries."""
@@ -168,6 +179,10 @@ def plan_issue(
         if item["id"] in seen:
             continue
         seen.add(item["id"])
+        if item.get("kind") not in PUSHED_KINDS:
+            continue
+        if theme.unlikely == "leave out" and item.get("fit") == "unlikely":
+            continue
         prev = sent.get(item["id"])
         change = None
         if prev is not None:
@@ -188,11 +203,10 @@ def plan_issue(
             continue
         if window_end is not None and deadline is not None and deadline <= window_end:
             issue.closing_soon.append(Entry(item, "closing_soon", change))
-        elif size.new and (change or since is None or _first_seen_after(item, since)):
+        elif size.new:
             issue.new.append(Entry(item, "new", change))
-    far = datetime.max.replace(tzinfo=UTC)
-    issue.closing_soon.sort(key=lambda e: (instant(e.item["deadline_at"]), e.item["id"]))
-    issue.new.sort(key=lambda e: (instant(e.item.get("deadline_at")) or far, e.item["id"]))
+    issue.closing_soon.sort(key=rank_key)
+    issue.new.sort(key=rank_key)
     issue.events.sort(key=lambda e: (instant(e.item["starts_at"]), e.item["id"]))
     del issue.closing_soon[size.closing_soon :]
     del issue.new[size.new :]
@@ -200,9 +214,21 @@ def plan_issue(
     return issue
 
 
-def _first_seen_after(item: dict[str, Any], since: datetime) -> bool:
-    first = instant(item.get("first_seen_at"))
-    return first is None or first > since
+def rank_key(entry: Entry) -> tuple[Any, ...]:
+    """Calls and tenders in reading order: unlikely fit last, then the deadline's day (closing soon first, none
+    last), then fit, then freshness (first seen most recently), then id. The same order as the ORDER BY of
+    sql/read/issue/closing_soon.sql and new.sql, so their LIMIT keeps what this order puts first."""
+    item = entry.item
+    deadline = instant(item.get("deadline_at"))
+    day = deadline.astimezone(BRUSSELS).date() if deadline else date.max
+    seen = instant(item.get("first_seen_at"))
+    return (
+        item.get("fit") == "unlikely",
+        day,
+        FIT_RANK.get(item.get("fit"), 1),
+        -(seen.timestamp() if seen else 0.0),
+        item["id"],
+    )
 
 
 def fetch_candidates(
@@ -216,7 +242,7 @@ def fetch_candidates(
     Sent ids are compared with hash joins, because `list_contains` over a history of thousands of ids tests
     every pair (10x slower)."""
     history = list(history)
-    since, sent = _history_of(history, lang)
+    _, sent = _history_of(history, lang)
     sent_ids = list(sent)
     size = theme.sections
     theme_where, theme_params = theme.filter.where(now)
@@ -233,7 +259,7 @@ def fetch_candidates(
     if size.new:
         # Deadlines within the window belong to "closing soon"; without that section, any deadline from now on.
         after = window_end if size.closing_soon else now - timedelta(microseconds=1)
-        pick("new", [sent_ids, after, since, since, size.new])
+        pick("new", [sent_ids, after, size.new])
     if size.events:
         pick("events", [sent_ids, now, now + timedelta(days=size.event_days), size.events])
     if sent:

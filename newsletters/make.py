@@ -22,7 +22,9 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from newsletters.issue import Issue, build_issue, fetch_candidates, history_key, plan_issue
+from newsletters.drafts import clear_after_send, drafted_issue, with_draft
+from newsletters.history import archive
+from newsletters.issue import Issue
 from newsletters.mail import SmtpSettings, build_message, is_real_link, to_bytes
 from newsletters.mail import send as smtp_send
 from newsletters.render import Rendered, render_issue
@@ -169,15 +171,14 @@ def make_issues(
     results = []
     con = connect(home)
     try:
-        con.execute("SET threads = 1")  # see make_issue
+        con.execute("SET threads = 1")  # see newsletters.drafts.drafted_issue
         for theme in chosen:
             history = histories[theme.id]
             shared: dict[Any, list[dict[str, Any]]] = {}
             for lang in langs:
-                key = history_key(history, lang)
-                if key not in shared:
-                    shared[key] = fetch_candidates(con, theme, lang, history, now)
-                issue = plan_issue(theme, lang, shared[key], history, now)
+                issue, _ = with_draft(
+                    con, home, theme, lang, history, now, shared
+                )  # with the newsroom's choices
                 results.append(
                     _write(issue, book, output_paths(theme.id, lang, now, out_dir, home), sender, [])[0]
                 )
@@ -227,15 +228,7 @@ def make_issue(
             )
     warehouse = Warehouse(home)
     history = warehouse.newsletter_history(theme)
-    con = connect(home)
-    try:
-        # The issue reads a few hundred rows: parallel scans gain nothing there, and on a busy 2-core machine
-        # the hand-offs between DuckDB's threads cost more than the scan (measured: 1.5 s instead of 2.3 s
-        # for the queries of 21 issues over 100,000 items).
-        con.execute("SET threads = 1")
-        issue = build_issue(con, chosen, lang, history, now)
-    finally:
-        con.close()
+    issue, _ = drafted_issue(home, chosen, lang, history, now)  # with the newsroom's choices
     # The .eml carries the sender when it is configured, so a mailer that imports it needs no edit.
     sender = smtp.sender if smtp else (os.environ.get("VIGIE_SMTP_FROM") or "").strip() or None
     paths = output_paths(theme, lang, now, out_dir, home)
@@ -262,9 +255,10 @@ def make_issue(
             "sent_at": now,
             "recipients": len(to),
             "subject": rendered.subject,
-            "html_path": str(paths["html"]),
+            "html_path": str(archive(home, theme, result.issue_id, paths)),
             "items": issue.sent_items(),
         }
     )
     result.recorded = True
+    clear_after_send(home, theme, lang)
     return result

@@ -203,12 +203,18 @@ def clean_intro(text: str) -> Markup:
     )
 
 
+def default_subject(issue: Issue) -> str:
+    """The theme's title and the issue's date: what the subject is unless the comms team wrote another."""
+    return f"{issue.theme.title[issue.lang]} — {fmt_date(issue.now, issue.lang)}"
+
+
 def render_issue(issue: Issue, settings: Settings) -> Rendered:
     lang = issue.lang
     env = environment(lang)
     gettext = translations(lang)
     issue_date = fmt_date(issue.now, lang)
-    subject = f"{issue.theme.title[lang]} — {issue_date}"
+    intro = issue.theme.intro[lang] if issue.intro is None else issue.intro
+    subject = issue.subject or default_subject(issue)
     counts = {"closing_soon": len(issue.closing_soon), "new": len(issue.new), "events": len(issue.events)}
     if issue.empty:
         preheader = gettext.gettext("Nothing new this time")
@@ -239,8 +245,8 @@ def render_issue(issue: Issue, settings: Settings) -> Rendered:
         "issue_date": issue_date,
         "theme": issue.theme,
         "title": issue.theme.title[lang],
-        "intro": clean_intro(issue.theme.intro[lang]),
-        "intro_text": html.unescape(nh3.clean(issue.theme.intro[lang], tags=set())),
+        "intro": clean_intro(intro),
+        "intro_text": html.unescape(nh3.clean(intro, tags=set())),
         "since": fmt_date(issue.since, lang) if issue.since else None,
         "closing_days": issue.theme.sections.closing_days,
         "sections": [

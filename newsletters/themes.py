@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,12 @@ from vigie.core.paths import CONFIG_DIR
 from warehouse.filters import Filter
 
 CADENCES = ("weekly", "monthly")
-FILTER_KEYS = ("kind", "sectors", "regions", "scope", "keywords")
+FILTER_KEYS = ("kind", "sectors", "regions", "scope", "keywords", "fit")
+# What an issue does with calls and tenders of fit "unlikely" (refine.fit): put them after the others, or leave
+# them out.
+UNLIKELY_OPTIONS = ("last", "leave out")
 SECTION_KEYS = {"closing_soon": 15, "new": 30, "events": 15, "closing_days": 21, "event_days": 60}
-THEME_KEYS = {"id", "cadence", "title", "intro", "filters", "sections"}
+THEME_KEYS = {"id", "cadence", "title", "intro", "filters", "sections", "list_address", "unlikely"}
 SETTINGS_KEYS = {"unsubscribe_url", "organisation", "logo_url"}
 DEFAULT_UNSUBSCRIBE = "{{unsubscribe}}"
 
@@ -43,6 +47,9 @@ class Theme:
     filters: dict[str, Any]
     filter: Filter
     sections: Sections
+    # Where the newsroom sends each language's issue (a mailing list's address); absent: export only.
+    list_address: dict[str, str] = field(default_factory=dict)
+    unlikely: str = "last"  # UNLIKELY_OPTIONS
 
 
 @dataclass(frozen=True)
@@ -154,6 +161,11 @@ def _theme(raw: Any, n: int, path: Path) -> Theme:
         raise ThemeError(
             f"{where}: filters.{bad[0]} is not a filter key (expected: {', '.join(FILTER_KEYS)})"
         )
+    if "news" in ([filters["kind"]] if isinstance(filters.get("kind"), str) else filters.get("kind") or []):
+        raise ThemeError(f"{where}: filters.kind: a newsletter never shows news (use tender, call or event)")
+    unlikely = raw.get("unlikely", "last")
+    if unlikely not in UNLIKELY_OPTIONS:
+        raise ThemeError(f"{where}: unlikely should be one of {', '.join(map(repr, UNLIKELY_OPTIONS))}")
     try:
         flt = Filter.from_params(filters)
     except FilterError as exc:
@@ -166,7 +178,20 @@ def _theme(raw: Any, n: int, path: Path) -> Theme:
         filters=dict(filters),
         filter=flt,
         sections=_sections(raw.get("sections", {}), where),
+        list_address=_list_address(raw.get("list_address", {}), where),
+        unlikely=unlikely,
     )
+
+
+def _list_address(value: Any, where: str) -> dict[str, str]:
+    """`list_address = { fr = "...", nl = "...", en = "..." }`: one or more addresses per language."""
+    if not isinstance(value, dict) or set(value) - set(UI_LANGS):
+        raise ThemeError(f"{where}: list_address should be a table with some of fr, nl, en")
+    for lang, text in value.items():
+        found = getaddresses([text]) if isinstance(text, str) else []
+        if not found or any("@" not in addr for _, addr in found):
+            raise ThemeError(f"{where}: list_address.{lang} should be e-mail addresses (got {text!r})")
+    return {lang: text.strip() for lang, text in value.items()}
 
 
 def _per_lang(value: Any, where: str) -> dict[str, str]:

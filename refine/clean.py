@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 import ftfy
 import lxml.html
@@ -29,6 +30,11 @@ _MOJIBAKE = re.compile(
 # illegal in the XML feeds we publish: they become spaces.
 _CONTROLS = {c: " " for c in [*range(0, 9), 11, 12, *range(14, 32), 127]}
 _HAS_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What no UTF-8 output can carry, or XML refuses: lone surrogates (a JSON "\ud800" escape decodes to one),
+# the non-characters U+FFFE/U+FFFF, and C0 controls but tab, LF and CR.
+_UNENCODABLE = re.compile("[\ud800-\udfff\ufffe\uffff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+UNENCODABLE_FLAG = "unencodable_text_removed"
+_MAX_DEPTH = 64
 _BLOCK_TAGS = frozenset(
     """
     address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr li
@@ -50,6 +56,42 @@ def clean_text(value: object) -> str:
     if ("Ã" in text or "Â" in text or "â€" in text or "Å" in text) and _MOJIBAKE.search(text):
         text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False)
     return " ".join(text.split())
+
+
+def sanitise_record(record: dict) -> dict:
+    """The record as it enters refine: every string in it (keys and nested values too) without what cannot be
+    encoded (controls become spaces, the rest is dropped), flagged UNENCODABLE_FLAG. A clean record, the usual
+    case, is returned as is: one regex test per string."""
+    dirty = [False]
+    cleaned = _sanitised(record, dirty, 0)
+    if not dirty[0]:
+        return record
+    flags = cleaned.get("flags") or []
+    if isinstance(flags, (list, tuple)) and UNENCODABLE_FLAG not in flags:
+        cleaned["flags"] = [*flags, UNENCODABLE_FLAG]
+    return cleaned  # flags that are not a list are the malformed record's own problem (refine quarantines it)
+
+
+def _sanitised(value: object, dirty: list[bool], depth: int) -> Any:
+    if isinstance(value, str):
+        if _UNENCODABLE.search(value) is None:
+            return value
+        dirty[0] = True
+        return _UNENCODABLE.sub(_replacement, value)
+    if depth > _MAX_DEPTH:
+        dirty[0] = True
+        return None  # deeper than any record a parser makes: hostile nesting, not data
+    if isinstance(value, dict):
+        out = {_sanitised(k, dirty, depth + 1): _sanitised(v, dirty, depth + 1) for k, v in value.items()}
+        return out if dirty[0] else value
+    if isinstance(value, (list, tuple)):
+        items = [_sanitised(v, dirty, depth + 1) for v in value]
+        return items if dirty[0] else value
+    return value
+
+
+def _replacement(match: re.Match[str]) -> str:
+    return " " if match.group() < "\x80" else ""
 
 
 def _strip_markup(text: str) -> str:

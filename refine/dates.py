@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from refine.deadline_text import find_deadline
+from refine.status import TERMINAL, normalise_hint
 from refine.timestamps import iso, parse_structured
 
 MAX_YEARS_AHEAD = 5
@@ -38,7 +39,8 @@ def normalise_dates(record: dict[str, Any], item: dict[str, Any], now: datetime,
         deadline_at: datetime | None = deadline[0]
     else:
         deadline_at = None
-        if text and item["kind"] != "event":
+        # a result or cancellation notice leaves nothing to act on: a date in its text is not a deadline
+        if text and item["kind"] != "event" and normalise_hint(record.get("status")) not in TERMINAL:
             found = find_deadline(text, tz_name)
             if found is not None:
                 deadline_at, precision = found

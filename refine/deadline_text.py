@@ -49,14 +49,15 @@ _NUMERIC_BEFORE = re.compile(r"(?<!\d)(\d{1,2})([/.-])(\d{1,2})\2$")
 _NUMERIC_SHORT = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{2})(?![\d/])")  # 02/05/27
 _ISO_TAIL = re.compile(r"-(\d{2})-(\d{2})(?!\d)")
 _BEFORE_YEAR = re.compile(
-    rf"(?:(?P<d1>\d{{1,2}}){_DAY_SUFFIX}\.?\s+(?:of\s+|de\s+)?(?P<m1>{_MONTH_WORD})\.?,?"
-    rf"|(?P<m2>{_MONTH_WORD})\.?\s+(?P<d2>\d{{1,2}}){_DAY_SUFFIX},?)\s+$",
+    rf"(?:(?P<d1>\d{{1,2}}){_DAY_SUFFIX}\.?(?:\s+(?:of\s+|de\s+)?|-)(?P<m1>{_MONTH_WORD})\.?,?"
+    rf"|(?P<m2>{_MONTH_WORD})\.?\s+(?P<d2>\d{{1,2}}){_DAY_SUFFIX},?)(?:\s+|-)$",
     re.IGNORECASE,
 )
 _TIME = (
     r"(?:\s*(?:,|à|a|om|at|by|before|avant|vóór|voor|to|-|–|\()?\s*"
     r"(?:(?P<h2>\d{1,2})(?:[:.](?P<mi2>\d{2}))?\s*(?P<ampm>[ap]\.?m\b\.?)"
     r"|(?P<h1>\d{1,2})\s*(?:[:hH.u]\s*(?P<mi1>\d{2})|[hHu]\b|[hH](?=\s)|u(?=\s))(?:\s*(?:uur|heures?|hrs?)\b)?"
+    r"|(?P<h3>\d{1,2})\s*(?:heures?|uur|hours?)\b(?:\s*['’]s\s*(?P<pm>middags|avonds|namiddags))?"
     r"|(?P<noon>midi|noon|middag)"
     r"|(?P<midnight>minuit|midnight|middernacht)))?"
     r"(?:\s*\(?\s*(?P<tz>CEST|CET|UTC|GMT|Brussels time|heure de Bruxelles|heure belge|Belgian time|"
@@ -65,7 +66,8 @@ _TIME = (
 _TIME_RE = re.compile(_TIME, re.IGNORECASE)
 # A time written before the date: "avant 12h00 le 15 mars 2027", "at 5pm on 1 June 2027".
 _TIME_BEFORE = re.compile(
-    r"(?:(?P<h>\d{1,2})\s*(?:[:hHu]\s*(?P<mi>\d{2})?|(?P<ampm>[ap]\.?m\.?))(?:\s*uur)?)\s*(?:le|on|op|the|,)?\s*$",
+    r"(?:(?P<h>\d{1,2})\s*(?:[:hHu]\s*(?P<mi>\d{2})?|(?P<ampm>[ap]\.?m\.?))(?:\s*uur)?"
+    r"|(?P<noon>noon|midday|midi|middag)|(?P<midnight>midnight|minuit|middernacht))\s*(?:le|on|op|the|,)?\s*$",
     re.IGNORECASE,
 )
 
@@ -81,7 +83,8 @@ _DEADLINE_CUES = (
     r"sluit(?:en|ing)?|afsluiting|tot\s+en\s+met|t\.\s?e\.\s?m\.?|t/m|vóór|"
     r"(?:indienen|inzenden|aanvragen|inschrijven|kandideren|solliciteren|insturen)\s+(?:kan\s+)?(?:tot|voor)|"
     # en
-    r"deadline|closing\s+date|clos(?:e|es|ing)(?:\s+on)?|due(?:\s+(?:date|by|on))?|submission\s+date|"
+    r"deadline|closing\s+date|(?:next\s+)?cut[\s-]?off(?:\s+date)?|next\s+(?:review|evaluation|submission)\s+date|"
+    r"prochaine\s+(?:date\s+(?:de\s+|d['’])?)?(?:dépôt|remise|clôture|échéance|évaluation)|volgende\s+(?:indien|ronde)\w*|clos(?:e|es|ing)(?:\s+on)?|due(?:\s+(?:date|by|on))?|submission\s+date|"
     r"time\s+limit|receipt\s+of\s+(?:tenders|applications|requests|proposals)|"
     r"submi(?:t|ssions?|tted)\s+(?:by|before|until|no\s+later\s+than)|no\s+later\s+than|"
     r"(?:apply|register|registration)\s+(?:by|before|until)|until|expir(?:y|es|ation)(?:\s+date)?"
@@ -95,6 +98,21 @@ _OTHER_CUES = (
     r"à\s+partir\s+du|résultats?|results?|resultaten|notification|annonce|bekendmaking"
 )
 _CUE_RE = re.compile(rf"\b(?:(?P<deadline>{_DEADLINE_CUES})|(?P<other>{_OTHER_CUES}))(?!\w)", re.IGNORECASE)
+# A deadline word can also bound what is not a submission: the completion of works, an event taking place.
+_NOT_SUBMISSION = re.compile(
+    r"\b(?:oplevering|opgeleverd|réception\s+(?:provisoire|définitive)|achèvement|completion|completed|"
+    r"voltooi\w*|plaatsvinden|plaatsvindt|avoir\s+lieu|take\s+place)\b",
+    re.IGNORECASE,
+)
+_SUBMIT_AFTER = re.compile(
+    r"\b(?:in\s+te\s+dienen|ingediend|te\s+bezorgen|binnen\s+te\s+(?:brengen|zijn)|to\s+be\s+(?:submitted|received)|"
+    r"à\s+(?:remettre|introduire|déposer|envoyer|rentrer)|doivent\s+(?:être\s+)?(?:remis|introduit|déposé|envoyé|parvenir)\w*)",
+    re.IGNORECASE,
+)
+# Between the two dates of a changed or ranged deadline.
+_RANGE_LINK = re.compile(
+    r"\s*(?:in|naar|tot(?:\s+en\s+met)?|t/m|to|until|au|à|jusqu['’]au|-|–)\s*", re.IGNORECASE
+)
 _CLAUSE_END = re.compile(r"[.!?]\s+(?=[A-ZÀ-Ý])|[\n;|•]")
 _WINDOW = 90
 _UTC_NAMES = frozenset({"utc", "gmt"})
@@ -108,13 +126,14 @@ def find_deadline(text: str, tz_name: str | None = None) -> tuple[datetime, str]
     """
     if not text:
         return None
-    for start, end, short in _anchors(text):
-        found = _date_at(text, start, end, short)
-        if found is None:
+    dates = [found for found in (_date_at(text, *anchor) for anchor in _anchors(text)) if found is not None]
+    for index, (start, end, the_day) in enumerate(dates):
+        if not _is_deadline_context(text, start, end):
             continue
-        start, end, the_day = found
-        if not _is_deadline_context(text, start):
-            continue
+        # "gewijzigd van 15 maart 2020 in 15 mei 2020", "from 1 to 30 June 2027": the later date closes it
+        later = dates[index + 1] if index + 1 < len(dates) else None
+        if later is not None and later[2] >= the_day and _RANGE_LINK.fullmatch(text, end, later[0]):
+            start, end, the_day = later
         return _with_time(text, start, end, the_day, tz_name)
     return None
 
@@ -170,15 +189,22 @@ def _date_at(text: str, start: int, end: int, short: re.Match[str] | None) -> tu
         return None  # 31/02, month 13: not a date, and not something to guess
 
 
-def _is_deadline_context(text: str, start: int) -> bool:
+def _is_deadline_context(text: str, start: int, end: int) -> bool:
+    """The nearest cue before the date in its clause is a deadline cue and the clause is not about completing
+    works; with no cue before it, a submission verb after it ("... op 15 januari 2019 in te dienen")."""
     window = text[max(0, start - _WINDOW) : start]
     ends = list(_CLAUSE_END.finditer(window))
     if ends:
         window = window[ends[-1].end() :]
+    after = text[end : end + _WINDOW]
+    cut = _CLAUSE_END.search(after)
+    after = after[: cut.start()] if cut else after
     last = None
     for last in _CUE_RE.finditer(window):  # noqa: B007 - the nearest cue before the date decides
         pass
-    return last is not None and last.group("deadline") is not None
+    if last is None:
+        return _SUBMIT_AFTER.search(after) is not None
+    return last.group("deadline") is not None and not _NOT_SUBMISSION.search(f"{window} {after}")
 
 
 def _with_time(text: str, start: int, end: int, the_day: date, tz_name: str | None) -> tuple[datetime, str]:
@@ -194,6 +220,8 @@ def _with_time(text: str, start: int, end: int, the_day: date, tz_name: str | No
                     "ampm": before["ampm"],
                     "h2": before["h"],
                     "mi2": before["mi"],
+                    "noon": before["noon"],
+                    "midnight": before["midnight"],
                 }
             )
     tz = UTC if (g["tz"] or "").lower() in _UTC_NAMES else zone(tz_name)
@@ -216,6 +244,9 @@ def _clock(g: dict[str, str | None]) -> time | None:
             return time(hour, int(g.get("mi2") or 0))
         if g.get("h1"):
             return time(int(g["h1"]), int(g.get("mi1") or 0))
+        if g.get("h3"):
+            hour = int(g["h3"])
+            return time(hour + 12 if g.get("pm") and hour < 12 else hour, 0)
     except ValueError:
         return None
     return None

@@ -1,22 +1,33 @@
-"""Language of a title or summary: the source's declared language when it is trustworthy, detection otherwise.
+"""Language of a title or summary, from every signal the item gives: its script, the source's declared language,
+the languages of its other texts, a lexicon for short titles, and a detector.
 
-Detector: py3langid (a langid.py port on numpy) restricted to fr/nl/en/de. On our labelled set it is far more
-accurate than langdetect (which calls Dutch titles Afrikaans) and runs at >10k texts/s on one core; see
-bench/tagging_eval.py for the figures. Restricting to the four languages Vigie meets is what makes it accurate:
-with all 97 languages short Dutch titles drift to Afrikaans/Frisian and French ones to Latin/Catalan.
+Detector: py3langid (a langid.py port on numpy) over Europe's languages and the few others our sources meet,
+scored in batches (refine.langid_batch). French, Dutch, English and German are decided among themselves, as
+before: with every language in play short Dutch titles drift to Afrikaans/Frisian and French ones to Latin.
+Another language is named only when the detector is near certain of it on a text long enough to tell, so an
+Italian or Slovak text is named truthfully and a short Belgian title is not called Estonian.
 
-Short texts (three words or fewer) carry too little signal for any character n-gram model, so a small lexicon
-of very common function words and domain words ("appel", "oproep", "subsidie", "marché", "tender"...) settles
-them; when neither the lexicon nor a confident detector decides, the answer is None rather than a guess.
+Order of the signals (bench/tagging_eval.py gives the figures on the held-out part of tests/labelled/):
+1. a text mostly in a non-Latin script (Cyrillic, Greek, Han...) is in a language of that script: a declared
+   language of that script is kept, else the detector chooses among that script's languages;
+2. a declared language (the feed's or page's, or the source's registry default) is kept unless the text is long
+   (8+ words) and the detector is near certain of another; a non-Latin language declared for a Latin text is not;
+3. three words or fewer: the lexicon (refine.language_words), else a confident detector, else None;
+4. otherwise the detector (a lexicon majority breaks its doubts). Languages the item already has other texts in
+   (`exclude`) are not candidates among fr/nl/en/de: the title that matches none of them is in another one.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from vigie.core.languages import ITEM_LANGS
-from vigie.core.text import fold
+import numpy as np
+
+from refine.language_words import NON_LATIN_LANGS, SCRIPTS, lexicon_votes, lexicon_winner, script_of
+from vigie.core.languages import ITEM_LANGS, normalise_lang
 
 if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier
@@ -29,72 +40,34 @@ OVERRULE_MIN_WORDS = 8
 OVERRULE_MIN_CONFIDENCE = 0.995
 SHORT_MAX_WORDS = 3
 # For short texts with no lexicon hit the detector must be this sure, else the language is unknown (None).
-SHORT_MIN_CONFIDENCE = 0.6
+SHORT_MIN_CONFIDENCE = 0.5
 # For texts of four words and more, a detector this unsure lets a lexicon majority decide instead.
 LEXICON_TIEBREAK_BELOW = 0.75
+# A language other than fr/nl/en/de is named when the detector, among all its languages, is this sure of it.
+# (surer on three words or fewer: "Info desk" looks Portuguese to it); never on one word alone.
+OTHER_MIN_CONFIDENCE = 0.9
+SHORT_OTHER_MIN_CONFIDENCE = 0.97
+OTHER_MIN_WORDS = 2
+# A short text this likely to be in none of fr/nl/en/de, but not surely enough to name its language: unknown.
+SHORT_UNKNOWN_ABOVE = 0.8
 # The detector's cost grows with length while its accuracy stops improving after a couple of sentences, and
 # refine passes title + summary: only the start is read.
 DETECT_MAX_CHARS = 160
+# The EU's languages, its neighbours' and those of the scripts above: what the detector chooses among.
+_EU_OTHERS = ("bg", "cs", "da", "el", "es", "et", "fi", "ga", "hr", "hu", "it", "lt", "lv", "mt", "pl", "pt",
+              "ro", "sk", "sl", "sv")  # fmt: skip
+_NEIGHBOURS = ("no", "is", "tr", "sq", "bs", "ca", "eu", "gl")
+DETECTOR_LANGS = tuple(
+    dict.fromkeys(
+        [*ITEM_LANGS, *_EU_OTHERS, *_NEIGHBOURS, *(lang for langs in SCRIPTS.values() for lang in langs)]
+    )
+)
+LATIN_LANGS = tuple(lang for lang in DETECTOR_LANGS if lang not in NON_LATIN_LANGS)
 
-_DECLARED_ALIASES = {
-    "fr": "fr", "fra": "fr", "fre": "fr", "french": "fr", "français": "fr", "francais": "fr",
-    "nl": "nl", "nld": "nl", "dut": "nl", "dutch": "nl", "nederlands": "nl", "vl": "nl", "flemish": "nl",
-    "en": "en", "eng": "en", "english": "en",
-    "de": "de", "deu": "de", "ger": "de", "german": "de", "deutsch": "de",
-}  # fmt: skip
-
-# Words that on their own say which language a short text is in. Only words that are NOT also common in one of
-# the other three languages (so no "de", "en", "les", "service", "workshop", "festival", "project").
-# Accents are stripped before lookup, so list words without accents (except "à", kept as is: folded it
-# would be the English "a").
-_LEXICON: dict[str, frozenset[str]] = {
-    "fr": frozenset(
-        """
-        accord achat aide aides amenagement appel appels ateliers attribution au aux avec avis
-        bourse bourses bruxelles cadre candidature candidatures chez cirque commune concours conseil
-        creation d dans danse des du ecriture edition entre entretien et etude etudes formations
-        fourniture fournitures gestion graphique journee l la le les marche marches matinee mise
-         musique nouveau nouveaux nouvelle numerique ou par patrimoine photographe
-        photographie pour prestation prestations prix projets publics publique publiques qu
-        recherche rencontre rencontres renovation reseautage residence residences sans seance soiree
-        spectacle spectacles subside subsides sur travaux un une ville vivant vivants wallonie à
-        """.split()  # noqa: SIM905 (a word block is easier to edit than a list)
-    ),
-    "nl": frozenset(
-        """
-        aan aankondiging aankoop begeleiding bestek beurs beurzen bij brussel diensten een
-        erfgoed gebouw gebouwen gemeente gezocht gunning het huur infosessie inrichten inrichting
-        kunstenaar kunstenaars levering leveringen met muziek naar netwerkavond netwerkmoment nieuw
-        nieuwe onderhoud ontwerp ook op opdracht opdrachten ophalen opleiding opleidingen oproep
-        oproepen organisatie overheidsopdracht podiumkunsten prijs projectoproep provincie
-        raamovereenkomst realisatie renovatie residentie schrijvers sessie stad subsidie subsidies
-        tentoonstelling tot tussen uit van verwerken vlaamse vlaanderen voor vorming wedstrijd
-        werken werkzaamheden zie zonder
-        """.split()  # noqa: SIM905 (a word block is easier to edit than a list)
-    ),
-    "en": frozenset(
-        """
-        agreement and artist artists at award breakfast by call calls consulting contract contracts
-        development digital evening fair for framework from fund funding grant grants heritage
-          music   performing prize proposal proposals publishing
-        research residency supply tender tenders that the this to  with works writers
-        """.split()  # noqa: SIM905 (a word block is easier to edit than a list)
-    ),
-    "de": frozenset(
-        """
-        auf aufruf auftrag auftrage aus ausschreibung bauarbeiten bei beschaffungsunterlagen das dem
-        der dienstleistungen ein eine einer forderung fur im informationsabend kultur kulturprojekte
-        kunstler lieferung mit nach offentliche offentlicher projektaufruf siehe und veranstaltung
-        von wettbewerb zu
-        """.split()  # noqa: SIM905 (a word block is easier to edit than a list)
-    ),
-}
-# Dutch and German build compounds ("Projectsubsidie", "Kunstenaarsresidentie"); their head comes last.
-_COMPOUND_TAILS: dict[str, tuple[str, ...]] = {
-    "nl": ("subsidie", "subsidies", "oproep", "opdracht", "sessie", "tentoonstelling", "residentie",
-           "wedstrijd", "beurs", "workshop", "stage", "festival", "moment", "avond", "werken", "diensten"),
-    "de": ("ausschreibung", "auftrag", "aufruf", "forderung", "wettbewerb", "veranstaltung", "projekte",
-           "projekt"),
+# Language names some sources write instead of codes (the codes themselves: vigie.core.languages).
+_DECLARED_NAMES = {
+    "french": "fr", "français": "fr", "francais": "fr", "dutch": "nl", "nederlands": "nl", "vl": "nl",
+    "flemish": "nl", "english": "en", "german": "de", "deutsch": "de",
 }  # fmt: skip
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -106,49 +79,22 @@ _identifier: LanguageIdentifier | None = None
 
 
 def _detector() -> LanguageIdentifier:
-    """The py3langid model, loaded once per process (about 0.5 s) and only when first needed."""
+    """The py3langid model over DETECTOR_LANGS, loaded once per process (about 0.5 s) and only when needed."""
     global _identifier
     if _identifier is None:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
         identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        identifier.set_languages(list(ITEM_LANGS))
+        identifier.set_languages(list(DETECTOR_LANGS))
         _identifier = identifier
     return _identifier
 
 
 def normalise_declared(declared: str | None) -> str | None:
-    """'FR', 'fr-BE', 'fra', 'Nederlands' -> ISO 639-1; anything else (including 'mul', '') -> None."""
+    """'FR', 'fr-BE', 'fra', 'Nederlands', 'it' -> ISO 639-1; anything else (including 'mul', '') -> None."""
     if not declared:
         return None
-    key = declared.strip().lower().replace("_", "-").split("-")[0]
-    return _DECLARED_ALIASES.get(key)
-
-
-def _lexicon_votes(words: list[str]) -> dict[str, int]:
-    votes: dict[str, int] = {}
-    for raw in words:
-        lowered = raw.lower()
-        word = fold(lowered)
-        hits = [lang for lang in ITEM_LANGS if word in _LEXICON[lang] or lowered in _LEXICON[lang]]
-        if not hits and len(word) > 6:
-            hits = [
-                lang
-                for lang, tails in _COMPOUND_TAILS.items()
-                if any(word.endswith(t) and len(word) > len(t) + 2 for t in tails)
-            ]
-        if len(hits) == 1:
-            votes[hits[0]] = votes.get(hits[0], 0) + 1
-    return votes
-
-
-def _lexicon_winner(votes: dict[str, int]) -> str | None:
-    if not votes:
-        return None
-    ranked = sorted(votes.items(), key=lambda kv: kv[1], reverse=True)
-    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        return None
-    return ranked[0][0]
+    return _DECLARED_NAMES.get(declared.strip().lower()) or normalise_lang(declared)
 
 
 def _first_part(text: str) -> str:
@@ -167,14 +113,15 @@ def _sample(text: str) -> str:
     return sample
 
 
-# Detector answers computed ahead for a batch (prime()); a cache only: a miss classifies the text on its own.
-_primed: dict[str, tuple[str, float]] = {}
+# Detector probabilities (over DETECTOR_LANGS) computed ahead for a batch (prime()); a cache only: a miss
+# scores the text on its own.
+_primed: dict[str, np.ndarray] = {}
 _PRIMED_MAX = 50_000
 
 
 def prime(texts: list[str], declared: list[str | None]) -> None:
-    """Classify at once the texts detect_language() will be asked about (same arguments), so that each of those
-    calls finds its answer ready: one vectorised pass (refine.langid_batch) instead of one model walk per text.
+    """Score at once the texts detect_language() will be asked about (same arguments), so that each of those
+    calls finds its scores ready: one vectorised pass (refine.langid_batch) instead of one model walk per text.
     Texts the detector will not be needed for (declared language kept, lexicon-settled short titles) are left."""
     wanted: dict[str, None] = {}
     for text, hint in zip(texts, declared, strict=True):
@@ -182,39 +129,107 @@ def prime(texts: list[str], declared: list[str | None]) -> None:
             continue
         sample = _sample(text)
         words = len(_WORD.findall(sample))
-        if words > SHORT_MAX_WORDS and (words >= OVERRULE_MIN_WORDS or not normalise_declared(hint)):
-            wanted[sample] = None
-    if not wanted:
-        return
+        if words and (words >= OVERRULE_MIN_WORDS or not normalise_declared(hint)):
+            script = script_of(sample)
+            if script and len(SCRIPTS[script]) == 1:
+                continue  # the script names the language
+            wanted[_script_words(sample, script) if script else sample] = None
     samples = [s for s in wanted if s not in _primed]
+    if not samples:
+        return
     if len(_primed) + len(samples) > _PRIMED_MAX:
         _primed.clear()
-    _primed.update(zip(samples, _batch_classifier().classify_many(samples), strict=True))
+    by_script: dict[str | None, list[str]] = {}
+    for sample in samples:
+        by_script.setdefault(script_of(sample), []).append(sample)
+    classifier = _batch_classifier()
+    for script, group in by_script.items():
+        scores = classifier.scores_many(group, _script_columns(script))
+        _primed.update(zip(group, _label_probabilities(scores), strict=True))
 
 
-def _classify(sample: str) -> tuple[str, float]:
-    answer = _primed.get(sample)
-    return answer if answer is not None else _detector().classify(sample)
+def _script_words(sample: str, script: str) -> str:
+    """The words of `sample` written in `script` (non-Latin), or the sample when the script names one language."""
+    if len(SCRIPTS[script]) == 1:
+        return sample
+    return " ".join(w for w in _WORD.findall(sample) if script_of(w) == script) or sample
 
 
 _batch: BatchClassifier | None = None
+_columns: dict[str, list[int]] = {}  # label -> the detector's columns (an aliased label has two)
+_fold: np.ndarray | None = None  # (columns x DETECTOR_LANGS): sums the columns of each label
 
 
 def _batch_classifier() -> BatchClassifier:
-    global _batch
+    global _batch, _fold
     if _batch is None:
         from refine.langid_batch import BatchClassifier
 
-        _batch = BatchClassifier(_detector())
+        batch = BatchClassifier(_detector())
+        fold = np.zeros((len(batch.labels), len(DETECTOR_LANGS)), dtype=np.float32)
+        for index, label in enumerate(batch.labels):
+            _columns.setdefault(label, []).append(index)
+            fold[index, DETECTOR_LANGS.index(label)] = 1.0
+        _batch, _fold = batch, fold
     return _batch
 
 
-def detect_language(text: str, declared: str | None = None) -> str | None:
-    """ISO 639-1 code of `text` (fr/nl/en/de), or None when it cannot be told.
+def _script_columns(script: str | None) -> list[int]:
+    """Each text is scored only in the languages of its script: a Latin text is never Russian."""
+    _batch_classifier()
+    return [column for lang in (SCRIPTS[script] if script else LATIN_LANGS) for column in _columns[lang]]
 
-    `declared` is what the source says (any common spelling: "FR", "fr-BE", "NLD"). It is kept unless the text is
-    long (8+ words) and the detector is near certain of another language.
-    """
+
+def _label_probabilities(scores: np.ndarray) -> np.ndarray:
+    """(texts x DETECTOR_LANGS) probabilities from the detector's (texts x columns) scores (-inf: not scored)."""
+    exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+    exp /= exp.sum(axis=1, keepdims=True)
+    return exp @ _fold
+
+
+def _probabilities(sample: str, script: str | None) -> np.ndarray:
+    found = _primed.get(sample)
+    if found is not None:
+        return found
+    scores = np.full((1, len(_batch_classifier().labels)), -np.inf, dtype=np.float32)
+    columns = _script_columns(script)
+    scores[0, columns] = _batch_classifier().scores_one(sample)[columns]
+    return _label_probabilities(scores)[0]
+
+
+@lru_cache(maxsize=64)
+def _indexes(langs: tuple[str, ...]) -> np.ndarray:
+    return np.array([DETECTOR_LANGS.index(lang) for lang in langs], dtype=np.intp)
+
+
+def _best(probabilities: np.ndarray, langs: tuple[str, ...]) -> tuple[str | None, float]:
+    """The most probable of `langs` and its probability among them (renormalised: a softmax over them only)."""
+    picked = probabilities[_indexes(langs)]
+    total = float(picked.sum())
+    if total <= 0.0:
+        return None, 0.0
+    best = int(picked.argmax())
+    return langs[best], float(picked[best]) / total
+
+
+_OTHER_LANGS = tuple(lang for lang in DETECTOR_LANGS if lang not in ITEM_LANGS)
+
+
+def _other(probabilities: np.ndarray) -> tuple[str | None, float]:
+    """The most probable language outside fr/nl/en/de, and the probability that the text is in none of those
+    four (close languages such as hr/bs/sr or cs/sk share that certainty between them)."""
+    picked = probabilities[_indexes(_OTHER_LANGS)]
+    total = float(probabilities.sum())
+    if total <= 0.0:
+        return None, 0.0
+    return _OTHER_LANGS[int(picked.argmax())], float(picked.sum()) / total
+
+
+def detect_language(text: str, declared: str | None = None, exclude: Collection[str] = ()) -> str | None:
+    """ISO 639-1 code of `text`, or None when it cannot be told.
+
+    `declared` is what the source says (any common spelling: "FR", "fr-BE", "NLD", "it"). `exclude`: languages
+    the text is known not to be in (those of the item's other texts)."""
     declared_code = normalise_declared(declared)
     if not text or not text.strip():
         return declared_code
@@ -222,29 +237,48 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
     words = _WORD.findall(sample)
     if not words:
         return declared_code
+    script = script_of(sample)
+    if script is not None:
+        langs = SCRIPTS[script]
+        if declared_code in langs or len(langs) == 1:
+            return declared_code if declared_code in langs else langs[0]
+        # only the words in that script: the Latin code or names a Russian text quotes are no evidence
+        return _best(_probabilities(_script_words(sample, script), script), langs)[0]
+    if declared_code in NON_LATIN_LANGS:
+        declared_code = None
     if declared_code and len(words) < OVERRULE_MIN_WORDS:
         return declared_code
+    core = tuple(lang for lang in ITEM_LANGS if lang not in exclude) or ITEM_LANGS
     if len(words) <= SHORT_MAX_WORDS:
-        winner = _lexicon_winner(_lexicon_votes(words))
-        if winner:
+        winner = lexicon_winner(lexicon_votes(words))
+        if winner and winner in core:
             return winner
-        lang, confidence = _classify(sample)
-        return lang if confidence >= SHORT_MIN_CONFIDENCE else None
-    lang, confidence = _classify(sample)
+    probabilities = _probabilities(sample, None)
+    other, confidence = _other(probabilities)
+    needed = SHORT_OTHER_MIN_CONFIDENCE if len(words) <= SHORT_MAX_WORDS else OTHER_MIN_CONFIDENCE
+    if len(words) >= OTHER_MIN_WORDS and other is not None and confidence >= needed:
+        return other
+    if len(words) <= SHORT_MAX_WORDS and confidence >= SHORT_UNKNOWN_ABOVE:
+        return None  # likely another language, too short to name it: not forced into fr/nl/en/de
+    lang, confidence = _best(probabilities, core)
     if declared_code:
         return lang if lang != declared_code and confidence >= OVERRULE_MIN_CONFIDENCE else declared_code
+    if len(words) <= SHORT_MAX_WORDS:
+        return lang if confidence >= SHORT_MIN_CONFIDENCE else None
     if confidence < LEXICON_TIEBREAK_BELOW:
-        winner = _lexicon_winner(_lexicon_votes(words))
-        if winner:
+        winner = lexicon_winner(lexicon_votes(words))
+        if winner and winner in core:
             return winner
     return lang
 
 
-def detect_many(texts: list[str], declared: list[str | None] | None = None) -> list[str | None]:
+def detect_many(
+    texts: list[str], declared: list[str | None] | None = None, exclude: Collection[str] = ()
+) -> list[str | None]:
     """detect_language over a list (same answers, the detector run once over the whole list)."""
     if declared is None:
         declared = [None] * len(texts)
     if len(declared) != len(texts):
         raise ValueError(f"detect_many: {len(texts)} texts but {len(declared)} declared languages")
     prime(texts, declared)
-    return [detect_language(t, d) for t, d in zip(texts, declared, strict=True)]
+    return [detect_language(t, d, exclude) for t, d in zip(texts, declared, strict=True)]

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from refine import parallel
+from refine.clean import sanitise_record
 from refine.clusters import KnownClusters, assign_clusters
 from refine.match_keys import MatchKeys
 from refine.record import KeyedOutcome, refine_chunk
@@ -55,7 +56,9 @@ def refine_and_cluster(
 def _batch(records: Iterable[object], now: datetime) -> list[object]:
     if now.tzinfo is None:
         raise ValueError("refine needs a timezone-aware `now`")
-    return records if isinstance(records, list) else list(records)
+    # Text that cannot be encoded is cleaned here, where records enter refine, so that quarantined records,
+    # items, JSON lines, the warehouse and HTML never meet it (refine.clean.sanitise_record).
+    return [sanitise_record(r) if isinstance(r, dict) else r for r in records]
 
 
 def _refine_batch(batch: list[object], now: datetime) -> RefineResult:

@@ -1,6 +1,6 @@
 """One record's refine, and a chunk's: the per-record work that runs in this process or in a worker alike.
 
-    clean -> identity -> texts and language -> dates -> sectors -> place -> status -> validate
+    clean -> identity -> texts and language -> dates -> kind -> sectors -> place -> status -> fit -> validate
 
 Each stage reads the raw record and fills the item, and each is idempotent: an item fed back through comes out
 unchanged (an item is a valid input record). Records are independent of each other until clustering.
@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from refine.dates import normalise_dates
+from refine.fit import fit_stage
+from refine.kind import kind_stage
 from refine.language import prime as prime_language
 from refine.match_keys import MatchKeys, item_keys
 from refine.stages import clean_stage, identity_stage, place_stage, sector_stage, status_stage
@@ -78,7 +80,9 @@ def finish_record(item: dict[str, Any], record: dict[str, Any], now: datetime) -
     """The per-item stages after clean and identity (_start)."""
     text = language_stage(item, record)
     normalise_dates(record, item, now, text=text)
+    kind_stage(item, record)  # after dates: a deadline or a start is a signal of the kind
     sector_stage(item, record, text)
     place_stage(item, record)
     status_stage(item, record, now)
+    fit_stage(item, record, text)
     return item

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from vigie.core.config import load_toml
 from vigie.core.errors import SectorsConfigError
@@ -26,6 +27,11 @@ _ENDINGS = ("", "s", "x", "es", "en")
 
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def text_tokens(text: str) -> list[str]:
+    """The folded word tokens keywords are matched against (the first MAX_SCAN_CHARS characters)."""
+    return _TOKEN.findall(fold(text[:MAX_SCAN_CHARS]))
 
 
 def keyword_words(keyword: str) -> tuple[list[str], bool, bool]:
@@ -61,6 +67,7 @@ class Taxonomy:
     prefixes: dict[str, frozenset[str]]
     suffixes: dict[str, frozenset[str]]
     phrases: dict[str, tuple[_Phrase, ...]]  # first word -> phrases starting with it
+    off_topic: Taxonomy | None = None  # words of texts about none of the sectors (sectors.toml `off_topic`)
     _memo: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -100,20 +107,31 @@ class Taxonomy:
         return verdict
 
     def sectors_of_text(self, text: str) -> set[str]:
-        if not text:
-            return set()
-        tokens = _TOKEN.findall(fold(text[:MAX_SCAN_CHARS]))
+        return set(self.sector_hits(text))
+
+    def sector_hits(self, text: str) -> dict[str, int]:
+        """Sector id -> how many distinct keywords (words and phrases) of that sector the text holds."""
+        return self.hits_of(text_tokens(text)) if text else {}
+
+    def hits_of(self, tokens: list[str]) -> dict[str, int]:
+        """sector_hits of an already tokenised text (text_tokens), so several tables can share one pass."""
+        if not tokens:
+            return {}
         distinct = set(tokens)
         verdicts = list(map(self._memo.get, distinct))
         if None in verdicts:
             verdicts = [self._token(t) if v is None else v for t, v in zip(distinct, verdicts, strict=True)]
-        found: set[str] = set().union(*verdicts)
+        hits: dict[str, int] = {}
+        for verdict in verdicts:
+            for sid in verdict:
+                hits[sid] = hits.get(sid, 0) + 1
         if not distinct.isdisjoint(self._phrase_starts):
             for i, token in enumerate(tokens):
                 for phrase in self.phrases.get(token, ()):
                     if _phrase_at(tokens, i + 1, phrase):
-                        found.update(phrase.sectors)
-        return found
+                        for sid in phrase.sectors:
+                            hits[sid] = hits.get(sid, 0) + 1
+        return hits
 
 
 def _word_matches(token: str, word: str, trailing: bool) -> bool:
@@ -132,6 +150,48 @@ def _phrase_at(tokens: list[str], start: int, phrase: _Phrase) -> bool:
     return _word_matches(tokens[start + len(rest) - 1], rest[-1], phrase.trailing)
 
 
+@dataclass
+class KeywordTables:
+    """Keyword lists ({lang: [keyword, ...]} per id) being compiled into Taxonomy's word tables; shared by the
+    sector taxonomy and the kind vocabulary (refine.kind), which use the same keyword syntax."""
+
+    exact: dict[str, set[str]] = field(default_factory=dict)
+    prefixes: dict[str, set[str]] = field(default_factory=dict)
+    suffixes: dict[str, set[str]] = field(default_factory=dict)
+    phrases: dict[str, list[_Phrase]] = field(default_factory=dict)
+
+    def add(self, tag: str, keywords: object, where: str, error: type[Exception]) -> None:
+        """Add {lang: [keyword, ...]} for `tag`; `error(where...)` names a bad entry."""
+        if not isinstance(keywords, dict):
+            raise error(f"{where} should be {{ fr = [...], nl = [...], en = [...] }}")
+        for lang, entries in keywords.items():
+            if not isinstance(entries, list):
+                raise error(f"{where}.{lang} should be a list of words")
+            for entry in entries:
+                try:
+                    words, leading, trailing = keyword_words(str(entry))
+                except ValueError as exc:
+                    raise error(f"{where}.{lang}: {exc}") from None
+                if len(words) > 1:
+                    self.phrases.setdefault(words[0], []).append(_Phrase(tuple(words[1:]), trailing, (tag,)))
+                elif leading:
+                    self.suffixes.setdefault(words[0], set()).add(tag)
+                elif trailing:
+                    self.prefixes.setdefault(words[0], set()).add(tag)
+                else:
+                    for ending in _ENDINGS:
+                        self.exact.setdefault(words[0] + ending, set()).add(tag)
+
+    def compiled(self) -> dict[str, Any]:
+        """The word-table arguments of Taxonomy."""
+        return {
+            "exact": {k: frozenset(v) for k, v in self.exact.items()},
+            "prefixes": {k: frozenset(v) for k, v in self.prefixes.items()},
+            "suffixes": {k: frozenset(v) for k, v in self.suffixes.items()},
+            "phrases": {k: tuple(v) for k, v in self.phrases.items()},
+        }
+
+
 def _load(path: Path) -> Taxonomy:
     data = load_toml(path, SectorsConfigError, "file not found (the sector taxonomy lives there)")
     sectors = data.get("sector")
@@ -140,10 +200,7 @@ def _load(path: Path) -> Taxonomy:
 
     ids: list[str] = []
     cpv: dict[str, list[str]] = {}
-    exact: dict[str, set[str]] = {}
-    prefixes: dict[str, set[str]] = {}
-    suffixes: dict[str, set[str]] = {}
-    phrases: dict[str, list[_Phrase]] = {}
+    words = KeywordTables()
     for n, sector in enumerate(sectors, 1):
         sid = sector.get("id")
         if not isinstance(sid, str) or not re.fullmatch(r"[a-z0-9-]+", sid):
@@ -160,39 +217,21 @@ def _load(path: Path) -> Taxonomy:
                     f"{path}: sector {sid!r}: cpv prefix {prefix!r} should be 2 to 8 digits"
                 )
             cpv.setdefault(prefix, []).append(sid)
-        keywords = sector.get("keywords", {})
-        if not isinstance(keywords, dict):
-            raise SectorsConfigError(
-                f"{path}: sector {sid!r}: keywords should be {{ fr = [...], nl = [...], en = [...] }}"
-            )
-        for lang, words in keywords.items():
-            if not isinstance(words, list):
-                raise SectorsConfigError(f"{path}: sector {sid!r}: keywords.{lang} should be a list of words")
-            for word in words:
-                try:
-                    words, leading, trailing = keyword_words(str(word))
-                except ValueError as exc:
-                    raise SectorsConfigError(f"{path}: sector {sid!r}: keywords.{lang}: {exc}") from None
-                if len(words) > 1:
-                    phrases.setdefault(words[0], []).append(_Phrase(tuple(words[1:]), trailing, (sid,)))
-                elif leading:
-                    suffixes.setdefault(words[0], set()).add(sid)
-                elif trailing:
-                    prefixes.setdefault(words[0], set()).add(sid)
-                else:
-                    for ending in _ENDINGS:
-                        exact.setdefault(words[0] + ending, set()).add(sid)
+        words.add(sid, sector.get("keywords", {}), f"{path}: sector {sid!r}: keywords", SectorsConfigError)
 
     no_keywords = tuple(str(p) for p in data.get("cpv_without_keywords", []))
+    off = KeywordTables()
+    off.add("off-topic", data.get("off_topic", {}), f"{path}: off_topic", SectorsConfigError)
+    off_topic = Taxonomy(
+        ids=("off-topic",), cpv={}, cpv_lengths=(), cpv_without_keywords=(), **off.compiled()
+    )
     return Taxonomy(
         ids=tuple(ids),
         cpv={k: tuple(v) for k, v in cpv.items()},
         cpv_lengths=tuple(sorted({len(k) for k in cpv})),
         cpv_without_keywords=no_keywords,
-        exact={k: frozenset(v) for k, v in exact.items()},
-        prefixes={k: frozenset(v) for k, v in prefixes.items()},
-        suffixes={k: frozenset(v) for k, v in suffixes.items()},
-        phrases={k: tuple(v) for k, v in phrases.items()},
+        off_topic=off_topic,
+        **words.compiled(),
     )
 
 
@@ -218,17 +257,28 @@ def _cpv_codes(cpv: list[str]) -> list[str]:
     return codes
 
 
-def tag_sectors(text: str, cpv: list[str], defaults: list[str]) -> list[str]:
-    """Sector ids for an item: the registry `defaults`, plus CPV sectors, else keyword sectors of `text`.
+def tag_sectors(
+    text: str, cpv: list[str], defaults: list[str], *, title: str | None = None, news: bool = False
+) -> list[str]:
+    """Sector ids for an item, in taxonomy order (defaults unknown to the taxonomy are kept, at the end).
 
-    Returned in taxonomy order (defaults unknown to the taxonomy are kept, at the end).
-    """
+    CPV sectors decide when a tender's codes give any. Otherwise keywords of `text`: a sector named in the
+    `title` is kept, one named elsewhere needs two distinct keywords or the source's support (`defaults`);
+    a text about none of Smart's trades (sectors.toml `off_topic`: football, betting, share prices...) gets
+    no keyword sector. The source's `defaults` are a weak prior: kept for opportunities, not for news
+    (a football report in a culture feed is not culture). Without `title`, every keyword of `text` counts."""
     tax = taxonomy()
     codes = _cpv_codes(cpv)
     found = tax.sectors_of_cpv(codes)
     if not found and tax.keywords_apply(codes):
-        found = tax.sectors_of_text(text)
-    found.update(d for d in defaults if d)
+        tokens = text_tokens(text)
+        hits = tax.hits_of(tokens)
+        if hits and tax.off_topic is not None and tax.off_topic.hits_of(tokens):
+            hits = {}
+        in_title = set(hits) if title is None else tax.sectors_of_text(title)
+        found = {s for s, n in hits.items() if s in in_title or n >= 2 or s in defaults}
+    if not news:
+        found.update(d for d in defaults if d)
     ordered = [sid for sid in tax.ids if sid in found]
     ordered += sorted(found.difference(tax.ids))
     return ordered

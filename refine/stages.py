@@ -14,7 +14,7 @@ from refine.regions import tag_place
 from refine.sectors import tag_sectors
 from refine.status import compute_status
 from refine.timestamps import parse_structured
-from refine.titles import clean_title
+from refine.titles import clean_title, derived_title
 
 
 def clean_stage(record: dict[str, Any]) -> dict[str, Any]:
@@ -31,14 +31,23 @@ def clean_stage(record: dict[str, Any]) -> dict[str, Any]:
             p for p in (clean_text(record.get("postal_code")), clean_text(record.get("city"))) if p
         )
     currency = clean_text(record.get("budget_currency")).upper() or None
+    summary = truncate(clean_text(record.get("summary")))
+    url = (record.get("url") or "").strip() or None
+    title = clean_title(record.get("title"))
+    if not title:
+        # A feed entry or calendar event may have no title: a member still wants it, named by its text.
+        title = derived_title(summary, url)
+        if title:
+            flags.append("title_derived")
     return {
         "id": None,
-        "kind": _kind(record.get("kind")),
+        "kind": _kind(record.get("kind")),  # the declared kind: refine.kind decides
+        "kind_reason": None,
         "source": record.get("source"),
         "native_id": None,
-        "url": (record.get("url") or "").strip() or None,
-        "title": clean_title(record.get("title")),
-        "summary": truncate(clean_text(record.get("summary"))),
+        "url": url,
+        "title": title,
+        "summary": summary,
         "language": None,
         "texts": {},
         "published_at": None,
@@ -58,6 +67,8 @@ def clean_stage(record: dict[str, Any]) -> dict[str, Any]:
         "budget_currency": currency if budget is not None else None,
         "cluster_id": None,
         "flags": flags,
+        "fit": None,
+        "fit_reasons": [],
     }
 
 
@@ -105,7 +116,15 @@ def identity_stage(item: dict[str, Any], record: dict[str, Any]) -> None:
 
 
 def sector_stage(item: dict[str, Any], record: dict[str, Any], text: str) -> None:
-    item["sectors"] = list(tag_sectors(text, item["cpv"], list(record.get("sectors") or ())))
+    item["sectors"] = list(
+        tag_sectors(
+            text,
+            item["cpv"],
+            list(record.get("sectors") or ()),
+            title=item["title"] or "",
+            news=item["kind"] == "news",
+        )
+    )
 
 
 def place_stage(item: dict[str, Any], record: dict[str, Any]) -> None:

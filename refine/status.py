@@ -1,12 +1,13 @@
 """Status of an item at `now`: the source's word for terminal states, the dates for everything else.
 
-Rules, in order:
+Rules, in order (the source's hint usually comes from the notice type: an award or result notice, a
+cancellation, a contract completion; the notice type wins over the dates):
 1. The source says cancelled or awarded: that is final (dates cannot tell it).
 2. The deadline has passed (a call/tender), or the event is over (an event without an end lasts until the end
-   of the day it starts, local time): closed.
+   of the day it starts, local time): closed. The source says closed (a call/tender): closed, whatever the
+   dates (calls close early; a completed contract has no date ahead that would reopen it).
 3. Publication or opening (starts_at of a call/tender) is still ahead: forthcoming.
-4. The source says closed: closed (calls close early). The source says forthcoming and gives no opening date
-   that has passed: forthcoming.
+4. The source says forthcoming and gives no opening date that has passed: forthcoming.
 5. Otherwise open (an item being published is open unless something says otherwise).
 """
 
@@ -33,6 +34,7 @@ _HINTS = {
     "attribue": "awarded",
     "gegund": "awarded",
     "can": "awarded",
+    "result": "awarded",
     "contract award": "awarded",
     "closed": "closed",
     "clos": "closed",
@@ -53,7 +55,7 @@ _HINTS = {
     "tender": "open",
     "ongoing": "open",
 }
-_TERMINAL = ("cancelled", "awarded")
+TERMINAL = ("cancelled", "awarded")  # final states only the source can tell
 
 
 def normalise_hint(hint: object) -> str | None:
@@ -73,7 +75,7 @@ def compute_status(
     ends: datetime | None = None,
 ) -> str:
     source = normalise_hint(hint)
-    if source in _TERMINAL:
+    if source in TERMINAL:
         return source
     if kind == "event":
         over = ends or (starts.replace(hour=23, minute=59, second=59) if starts else None)
@@ -84,12 +86,10 @@ def compute_status(
         if source == "closed" or (source == "forthcoming" and over is None):
             return source
         return "open"
-    if deadline is not None and deadline < now:
-        return "closed"
+    if (deadline is not None and deadline < now) or source == "closed":
+        return "closed"  # closed early, or the source knows better than a stale deadline
     if (published is not None and published > now) or (starts is not None and starts > now):
         return "forthcoming"
-    if source == "closed":
-        return "closed"  # closed early, or the source knows better than a stale deadline
     if source == "forthcoming" and starts is None:
         return "forthcoming"
     return "open"

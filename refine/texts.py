@@ -11,12 +11,17 @@ from refine.titles import clean_title
 from vigie.core.languages import normalise_lang
 
 _PREFERRED = ("fr", "nl", "en", "de")
-# Texts kept per item: the languages our members read, German (Belgium's third language) and the main language.
-# TED notices carry up to 24 translations; keeping them all would triple memory for texts nobody reads here.
+# Every language the source gives is kept in `texts` (SPEC §3); the text the later stages search (deadline,
+# sectors) is the main language's and these: TED notices carry up to 24 translations of the same words.
 KEPT_LANGUAGES = frozenset(_PREFERRED)
 
 # Each record asks for the codes of its texts' languages, and sources repeat a handful of spellings.
-language_code = lru_cache(maxsize=256)(normalise_lang)
+_cached_code = lru_cache(maxsize=256)(normalise_lang)
+
+
+def language_code(value: object) -> str | None:
+    """normalise_lang, cached; a value that is not text (a list from a malformed record) has no language."""
+    return _cached_code(value) if isinstance(value, str) else None
 
 
 def detection_text(title: str, summary: str | None) -> str:
@@ -35,7 +40,7 @@ def language_stage(item: dict[str, Any], record: dict[str, Any]) -> str:
     raw_title, raw_summary = record.get("title"), record.get("summary")
     for lang, text in (record.get("texts") or {}).items():
         code = language_code(lang)
-        if code is None or not isinstance(text, dict) or (code not in KEPT_LANGUAGES and code != declared):
+        if code is None or not isinstance(text, dict):
             continue
         # The main text usually repeats the record's title and summary: reuse what clean_stage made of them.
         title = text.get("title")
@@ -50,7 +55,8 @@ def language_stage(item: dict[str, Any], record: dict[str, Any]) -> str:
     if title:
         main = next((code for code, text in texts.items() if text["title"] == title), None)
         if main is None:
-            main = detect_language(detection_text(title, summary), declared)
+            # the title matches none of the texts: it is in none of their languages
+            main = detect_language(detection_text(title, summary), declared, exclude=texts.keys())
             if main is not None and not language_code(main):
                 main = None
     elif texts:
@@ -71,6 +77,6 @@ def language_stage(item: dict[str, Any], record: dict[str, Any]) -> str:
         return f"{title}. {summary}" if summary else title
     parts = [title, summary or ""]
     for code, text in texts.items():
-        if code != main:
+        if code != main and code in KEPT_LANGUAGES:
             parts += (text["title"], text["summary"])
     return ". ".join(part for part in parts if part)

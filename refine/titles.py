@@ -180,3 +180,19 @@ def strip_title_boilerplate(title: str) -> str:
         if len(parts) >= 3 and _is_country_prefix(parts[0], False):
             return " – ".join(parts[2:])
     return title
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+DERIVED_TITLE_WORDS = 12
+
+
+def derived_title(summary: str, url: str | None) -> str:
+    """A title for an entry that has none (feeds and calendars allow it): the summary's first sentence, cut to
+    a dozen words, else the page address without its scheme. Empty when there is neither."""
+    if summary:
+        first = _SENTENCE_END.split(summary.strip(), maxsplit=1)[0]
+        words = first.split()
+        return " ".join(words[:DERIVED_TITLE_WORDS]) + (" …" if len(words) > DERIVED_TITLE_WORDS else "")
+    if url:
+        return re.sub(r"^[a-z][a-z0-9+.-]*://(www\.)?", "", url, flags=re.I).rstrip("/")
+    return ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from service.cache import FeedCache
 from service.snapshot import SnapshotReader, Version
+from vigie.core.timezone import BRUSSELS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -36,3 +38,15 @@ class Service:
     cached_version: Version | None = None
     # Items per snapshot version, for /health.
     counts: dict[Version, int] = field(default_factory=dict)
+    # `vigie serve --as-of`: every page and feed behaves as at this instant (statuses, windows).
+    as_of: datetime | None = None
+
+    def serving(self, version: Version) -> None:
+        """Note the snapshot being served: cached feeds and pages of an older one will never be asked again."""
+        if self.cached_version != version:
+            self.cache.drop_other_versions(version)
+            self.cached_version = version
+
+    def now(self) -> datetime:
+        """The instant statuses, "closing within" and days left are computed at."""
+        return self.as_of.astimezone(BRUSSELS) if self.as_of else datetime.now(BRUSSELS)

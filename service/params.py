@@ -10,7 +10,7 @@ from starlette.requests import Request
 
 from vigie.core.errors import FilterError
 from vigie.core.languages import UI_LANGS
-from warehouse.filters import Filter
+from warehouse.filters import Filter, unknown_value
 
 
 def normalise(flt: Filter) -> Filter:
@@ -27,27 +27,37 @@ def normalise(flt: Filter) -> Filter:
         regions=norm(flt.regions),
         scopes=norm(flt.scopes),
         statuses=norm(flt.statuses),
+        fits=norm(flt.fits),
         keywords=norm(flt.keywords),
         q=" ".join(flt.q.split()) if flt.q else None,
     )
 
 
-def parse_query(request: Request) -> tuple[Filter, str | None]:
-    """The filter and the interface language (`hl`) of a request; raises FilterError naming the parameter."""
+def request_hl(request: Request) -> str | None:
+    """The interface language a request names with `hl` (the last one given), None when it names none or an
+    unknown one (parse_query reports that)."""
+    values = request.query_params.getlist("hl")
+    return values[-1] if values and values[-1] in UI_LANGS else None
+
+
+def parse_query(
+    request: Request, *, extra: tuple[str, ...] = ()
+) -> tuple[Filter, str | None, dict[str, str]]:
+    """The filter, the interface language (`hl`) and the `extra` page parameters of a request; raises
+    FilterError naming the bad parameter."""
     params: dict[str, list[str]] = {}
     for key, value in request.query_params.multi_items():
         params.setdefault(key, []).append(value)
     hl_values = params.pop("hl", [])
     hl = hl_values[-1] if hl_values else None
     if hl is not None and hl not in UI_LANGS:
-        raise FilterError(
-            f"hl: unknown interface language {hl[:40]!r} (expected one of: {', '.join(UI_LANGS)})"
-        )
+        raise unknown_value("hl", hl, UI_LANGS)
+    for key in ("q", "closing-within", "closing_within", *extra):
+        if len(params.get(key, [])) > 1:
+            raise FilterError(f"{key}: give this parameter once", param=key, problem="repeated")
+    others = {key: params.pop(key)[0] for key in extra if key in params}
     single: dict[str, Any] = {k: (v[0] if len(v) == 1 else v) for k, v in params.items()}
-    for key in ("q", "closing-within", "closing_within"):
-        if isinstance(single.get(key), list):
-            raise FilterError(f"{key}: give this parameter once")
-    return normalise(Filter.from_params(single)), hl
+    return normalise(Filter.from_params(single)), hl, others
 
 
 def accept_language(request: Request) -> str:

@@ -8,18 +8,20 @@ patterns (ted_search, sedia_search, bosa_search, html_listing) are named in spid
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 import scrapy
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response
 
-from spiders import parsers
+from spiders import isolation
 from spiders.extensions import BODY_SHA_META, body_digest
 from spiders.parsed_cache import ImmutableIndex, ParsedCache, record_key
 from spiders.registry import Source, apply_defaults
-from vigie.core.errors import ParseError
+from vigie.core.errors import ParseError, ParseLimitError
 from vigie.core.items import RecordBatch
 
 
@@ -33,6 +35,7 @@ class VigieSpider(scrapy.Spider):
         self.pages = 0
         self._parsed: ParsedCache | None = None
         self._immutable: ImmutableIndex | None = None
+        self._started = time.monotonic()
 
     @classmethod
     def update_settings(cls, settings: Any) -> None:
@@ -42,12 +45,16 @@ class VigieSpider(scrapy.Spider):
             ("DOWNLOAD_DELAY", src.download_delay),
             ("CONCURRENT_REQUESTS_PER_DOMAIN", src.concurrency),
             ("DOWNLOAD_TIMEOUT", src.timeout),
+            ("VIGIE_PARSE_TIMEOUT", src.parse_timeout),
+            ("VIGIE_PARSE_MEMORY_MB", src.parse_memory),
         ):
             if value is not None:
                 settings.set(key, value, priority="spider")
 
     # --- requests -------------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Request | RecordBatch]:
+        self._started = time.monotonic()
+        isolation.POOL.warm()
         self._open_stores()
         for request in self.start_requests_for_source():
             body = self._immutable.body(request.url) if self._immutable and request.method == "GET" else None
@@ -56,7 +63,7 @@ class VigieSpider(scrapy.Spider):
                 continue
             # A document that never changes once published, already collected: no request at all.
             self.crawler.stats.inc_value("vigie/immutable_reused")
-            yield RecordBatch(self.records_from_body(body, request.url, unchanged=True))
+            yield RecordBatch(await self.records_from_body(body, request.url, unchanged=True))
 
     def _open_stores(self) -> None:
         run_dir = self.settings.get("VIGIE_RUN_DIR")
@@ -81,11 +88,12 @@ class VigieSpider(scrapy.Spider):
         return Request(url, **kwargs)
 
     # --- responses ------------------------------------------------------------------------------------
-    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        yield RecordBatch(self.records(response))
-        yield from self.follow(response)
+    async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        yield RecordBatch(await self.records(response))
+        for request in self.follow(response):
+            yield request
 
-    def records(self, response: Response, family: str | None = None) -> list[dict]:
+    async def records(self, response: Response, family: str | None = None) -> list[dict]:
         """Raw records of one response; a response that cannot be read is reported, never fatal."""
         sha = None
         if self._parsed is not None:
@@ -95,11 +103,11 @@ class VigieSpider(scrapy.Spider):
             )
         if self._immutable is not None and sha and response.status == 200:
             self._immutable.add(response.url, sha)
-        return self.records_from_body(
+        return await self.records_from_body(
             response.body, response.url, family, unchanged="cached" in response.flags, sha=sha
         )
 
-    def records_from_body(
+    async def records_from_body(
         self,
         body: bytes,
         url: str,
@@ -121,10 +129,13 @@ class VigieSpider(scrapy.Spider):
             self.crawler.stats.inc_value("vigie/parse_reused")
         else:
             try:
-                found = list(parsers.parse(body, family, source=self.name, url=url, options=options))
+                call = self.settings.get("VIGIE_PARSE_CALL") or isolation.PARSE_CALL
+                found = await self.isolated(url, call, body, family, self.name, url, options)
             except ParseError as exc:
                 self.fail(f"{url}: {exc}")
                 return []
+            except CloseSpider:
+                raise
             except Exception as exc:  # a parser bug on one response is reported, never fatal to the run
                 self.logger.debug("parser failure", exc_info=True)
                 self.fail(f"{url}: could not be read ({type(exc).__name__}: {str(exc)[:150]})")
@@ -132,6 +143,27 @@ class VigieSpider(scrapy.Spider):
             if key:
                 self._parsed.put(key, found)
         return [apply_defaults(record, self.source) for record in found]
+
+    async def isolated(self, url: str, call: str, *args: Any) -> Any:
+        """`call` ("module:function") run in a parse worker within this source's limits. A limit stops the
+        whole source (its next pages are likely as pathological), reported against `url`."""
+        try:
+            return await isolation.POOL.run(call, args, self.parse_limits())
+        except ParseLimitError as exc:
+            self.fail(f"{url}: {exc}")
+            raise CloseSpider("parse_limit") from None
+
+    def parse_limits(self) -> isolation.Limits:
+        """This source's parse limits; the time limit never runs past the source's own timeout, so that a
+        stopped source ends when its timeout says."""
+        seconds = self.settings.getfloat("VIGIE_PARSE_TIMEOUT", isolation.DEFAULT_SECONDS)
+        source_timeout = self.settings.getfloat("CLOSESPIDER_TIMEOUT", 0)
+        if source_timeout > 0:
+            seconds = min(seconds, max(1.0, source_timeout - (time.monotonic() - self._started)))
+        return isolation.Limits(
+            seconds=seconds,
+            memory_mb=self.settings.getint("VIGIE_PARSE_MEMORY_MB", isolation.DEFAULT_MEMORY_MB),
+        )
 
     def follow(self, response: Response) -> Iterator[Request]:
         """Next pages; nothing for single-document sources."""
@@ -164,8 +196,9 @@ def describe_failure(failure: Any) -> str:
     name = type(exc).__name__
     if "Timeout" in name or "TimedOut" in name:
         return f"{url}: timed out"
-    text = str(exc).splitlines()[0] if str(exc) else name
-    return f"{url}: {name}: {text}"[:300]
+    from vigie.core.reasons import describe
+
+    return f"{url}: {describe(exc)}"[:300]
 
 
 class FileSpider(VigieSpider):

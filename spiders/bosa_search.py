@@ -3,7 +3,7 @@ search page by page until the response's totalCount is reached."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from scrapy.http import Request, Response
@@ -51,8 +51,8 @@ class BosaSpider(VigieSpider):
             cb_kwargs={"page": page},
         )
 
-    def parse(self, response: Response, page: int = 1, **kwargs: Any) -> Iterator[Any]:
-        yield RecordBatch(self.records(response))
+    async def parse(self, response: Response, page: int = 1, **kwargs: Any) -> AsyncIterator[Any]:
+        yield RecordBatch(await self.records(response))
         try:
             total = bosa.total_count(response.body)
         except ParseError:

@@ -21,8 +21,10 @@ from spiders.base import VigieSpider
 from spiders.registry import Source
 from spiders.source_spider import spider_for
 from vigie.core.items import RecordBatch
+from vigie.core.reasons import describe
 
 DEFAULT_SOURCE_TIMEOUT = 600  # seconds: a source that takes longer is stopped and reported
+_COMPONENT_TABLES = ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS", "ITEM_PIPELINES")
 
 
 @dataclass
@@ -66,7 +68,12 @@ def crawl_settings(home: Path, run_dir: Path, overrides: dict[str, Any] | None =
     settings.set("HTTPCACHE_DIR", str(home / "httpcache"), priority="project")
     settings.set("VIGIE_RUN_DIR", str(run_dir), priority="project")
     for key, value in (overrides or {}).items():
-        settings.set(key, value, priority="cmdline")
+        if isinstance(value, dict) and key in _COMPONENT_TABLES:
+            # A registry adds components (the demo's public-URL middleware) without dropping Vigie's own.
+            settings[key].update(value, priority="cmdline")
+            continue
+        # The registry's [settings] hold Scrapy settings, plus Vigie's own lower-case `allow_networks`.
+        settings.set("VIGIE_ALLOW_NETWORKS" if key == "allow_networks" else key, value, priority="cmdline")
     return settings
 
 
@@ -95,9 +102,7 @@ async def collect(
         crawler.signals.connect(count, signal=signals.item_scraped, weak=False)
         await crawler.crawl_async(since=since)
     except Exception as exc:  # a broken source must never stop the others
-        result.errors.append(
-            f"crawl failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        )
+        result.errors.append(f"crawl failed: {describe(exc)}")
         result.seconds = time.perf_counter() - started
         return result
     stats = crawler.stats.get_stats()

@@ -39,10 +39,12 @@ FAMILIES: tuple[Family, ...] = (
     Family("ted", "ted_api", "ted_search:TedApiSpider", "query fields limit"),
     Family("sedia", "sedia", "sedia_search:SediaSpider", "text query page_size"),
     Family("bosa", "bosa", "bosa_search:BosaSpider", "page_size"),
+    Family("uitdatabank", "uitdatabank", "uitdatabank_search:UitdatabankSpider", "query page_size"),
     Family("ocds", "ocds"),
     Family("ics", "ics", options="since horizon_days max_occurrences", reads_today=True),
     Family("feed", "feed"),
     Family("jsonld", "schemaorg"),
+    Family("page", "single_page"),
     Family("html_list", "html_list", "html_listing:HtmlListSpider", "item fields detail next_page link"),
 )
 

@@ -1,4 +1,4 @@
-"""Downloader middlewares."""
+"""Downloader middlewares: the network policy on every request, retries with backoff, redirects that name a loop."""
 
 from __future__ import annotations
 
@@ -7,9 +7,14 @@ import email.utils
 import time
 from typing import Any
 
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.utils.response import response_status_message
+
+from spiders.netpolicy import Policy
+from vigie.core.errors import FetchRefusedError
 
 
 def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
@@ -63,3 +68,42 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if retry is not None:
             await asyncio.sleep(self._delay(request, None))
         return retry
+
+
+class NetworkPolicyMiddleware:
+    """Refuses, before any connection, a request the network policy forbids (spiders.netpolicy); the errback
+    gets a one-line reason. Redirect targets and robots.txt come through here too."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> NetworkPolicyMiddleware:
+        return cls(Policy.from_settings(crawler.settings.getlist("VIGIE_ALLOW_NETWORKS")))
+
+    async def process_request(self, request: Request, spider: Any = None) -> None:
+        try:
+            await self.policy.check(request.url)
+        except FetchRefusedError as exc:
+            raise IgnoreRequest(f"refused by the network policy: {exc}") from None
+
+
+def _short(url: str, limit: int = 80) -> str:
+    return url if len(url) <= limit else url[: limit - 1] + "…"
+
+
+class NamedRedirectMiddleware(RedirectMiddleware):
+    """Scrapy's redirects, saying what went wrong: a chain that comes back to a URL is a redirect loop (Scrapy
+    would hand the repeated URL to its duplicate filter, which drops it silently: an "empty source"), and a
+    chain longer than REDIRECT_MAX_TIMES says so."""
+
+    def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if redirected.url in chain:
+            loop = " -> ".join(_short(u) for u in [*chain[chain.index(redirected.url) :], redirected.url])
+            raise IgnoreRequest(f"redirect loop ({loop})")
+        if request.meta.get("redirect_times", 0) >= self.max_redirect_times:
+            raise IgnoreRequest(
+                f"more than {self.max_redirect_times} redirects (the last to {_short(redirected.url)})"
+            )
+        return super()._redirect(redirected, request, reason)

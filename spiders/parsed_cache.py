@@ -66,7 +66,8 @@ class ParsedCache:
         self.dir.mkdir(parents=True, exist_ok=True)
         path = self.dir / f"{key}.jsonl.gz"
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=3) as fh:
+        # backslashreplace: a lone surrogate from a JSON escape is written back as that escape
+        with gzip.open(tmp, "wt", encoding="utf-8", errors="backslashreplace", compresslevel=3) as fh:
             for record in records:
                 fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
         tmp.replace(path)

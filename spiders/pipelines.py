@@ -29,7 +29,8 @@ class RawRecordStore:
             if self.fh is None:
                 self.run_dir.mkdir(parents=True, exist_ok=True)
                 path = self.run_dir / f"{self.crawler.spider.name}.jsonl"
-                self.fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close_spider
+                # backslashreplace: a lone surrogate from a JSON escape is written back as that escape
+                self.fh = open(path, "a", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
             self.fh.write("".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in records))
         return item
 

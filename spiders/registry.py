@@ -40,6 +40,8 @@ _COMMON_KEYS = {
     "download_delay",
     "concurrency",
     "timeout",
+    "parse_timeout",
+    "parse_memory",
     "max_pages",
     "options",
     "sample",
@@ -68,6 +70,8 @@ class Source:
     download_delay: float | None = None
     concurrency: int | None = None
     timeout: float | None = None
+    parse_timeout: float | None = None  # seconds one response's parse may take (spiders.isolation)
+    parse_memory: int | None = None  # MB of address space a parse may use
     max_pages: int | None = None
     options: dict[str, Any] = field(default_factory=dict)
 
@@ -167,6 +171,8 @@ def _source(table: dict[str, Any], defaults: dict[str, Any], subs: dict[str, str
         download_delay=merged.get("download_delay"),
         concurrency=merged.get("concurrency"),
         timeout=merged.get("timeout"),
+        parse_timeout=merged.get("parse_timeout"),
+        parse_memory=merged.get("parse_memory"),
         max_pages=merged.get("max_pages"),
         options=options,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from scrapy.http import Request, Response
@@ -44,8 +44,8 @@ class SediaSpider(VigieSpider):
     def start_requests_for_source(self) -> Iterator[Request]:
         yield self._post(1)
 
-    def parse(self, response: Response, page: int = 1, **kwargs: Any) -> Iterator[Any]:
-        yield RecordBatch(self.records(response))
+    async def parse(self, response: Response, page: int = 1, **kwargs: Any) -> AsyncIterator[Any]:
+        yield RecordBatch(await self.records(response))
         try:
             total = sedia_request.total_results(response.body)
         except ParseError:

@@ -42,9 +42,31 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 VIGIE_RETRY_BACKOFF_BASE = 2.0  # seconds, doubled at each retry
 VIGIE_RETRY_AFTER_MAX = 120.0  # never wait longer than this for a Retry-After
 DOWNLOADER_MIDDLEWARES = {
+    "spiders.middlewares.NetworkPolicyMiddleware": 50,  # before robots.txt and the cache: nothing else first
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "spiders.middlewares.NamedRedirectMiddleware": 600,
 }
+# Every URL and redirect target is checked against the network policy (spiders.netpolicy): http(s) only, and no
+# private, loopback, link-local, multicast or reserved address unless its network is allowed here, in the
+# registry's [settings] `allow_networks`, or in the environment (VIGIE_ALLOW_NETWORKS, comma-separated CIDRs).
+VIGIE_ALLOW_NETWORKS: list[str] = []
+REDIRECT_MAX_TIMES = 5
+# The aiohttp handler with a resolver that applies the policy to the addresses it connects to (DNS rebinding).
+DOWNLOAD_HANDLERS = {
+    "http": "spiders.netpolicy.PolicyDownloadHandler",
+    "https": "spiders.netpolicy.PolicyDownloadHandler",
+    "file": None,  # a registry URL (or a redirect) must never read the machine's own files
+    "data": None,
+    "s3": None,
+    "ftp": None,
+}
+
+# Reading a response runs in a worker process (spiders.isolation) with these limits, per source in the registry
+# as `parse_timeout` (seconds) and `parse_memory` (MB); past one the source is stopped and the limit reported.
+VIGIE_PARSE_TIMEOUT = 120.0
+VIGIE_PARSE_MEMORY_MB = 1024
 EXTENSIONS = {"spiders.extensions.RawResponseStore": 500}
 ITEM_PIPELINES = {"spiders.pipelines.RawRecordStore": 800}
 

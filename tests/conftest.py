@@ -20,6 +20,8 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("VIGIE_HOME", tempfile.mkdtemp(prefix="vigie-test-home-"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # Test servers listen on 127.0.0.1, which the network policy refuses unless allowed (spiders.netpolicy).
+    os.environ.setdefault("VIGIE_ALLOW_NETWORKS", "127.0.0.1/32")
 
 
 @pytest.fixture

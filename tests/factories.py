@@ -69,13 +69,14 @@ class LoopbackHandler(BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def loopback_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """Serve `handler` on 127.0.0.1 (a free port) in a thread; yields the base URL."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def loopback_server(handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1") -> Iterator[str]:
+    """Serve `handler` on 127.0.0.1 (or another loopback address) on a free port in a thread; yields the base
+    URL."""
+    httpd = ThreadingHTTPServer((host, 0), handler)
     httpd.daemon_threads = True
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+        yield f"http://{host}:{httpd.server_address[1]}"
     finally:
         httpd.shutdown()
         httpd.server_close()

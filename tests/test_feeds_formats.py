@@ -126,6 +126,60 @@ def test_event_entry_says_when_and_where_not_a_deadline() -> None:
     ]
 
 
+def _event(starts: str, ends: str | None = None) -> dict:
+    return make_item(
+        4,
+        kind="event",
+        title="Journée portes ouvertes",
+        texts={"fr": {"title": "Journée portes ouvertes", "summary": ""}},
+        starts_at=starts,
+        ends_at=ends,
+        deadline_at=None,
+        deadline_precision=None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "line"),
+    [
+        ("2027-03-12T00:00:00+01:00", None, "Quand : 12 mars 2027"),
+        ("2027-03-12T00:00:00+01:00", "2027-03-13T00:00:00+01:00", "Quand : 12 mars 2027"),
+        (
+            "2027-03-12T00:00:00+01:00",
+            "2027-03-14T23:59:59+01:00",
+            "Quand : 12 mars 2027 jusqu’au 14 mars 2027",
+        ),
+        (
+            "2027-03-12T00:00:00+01:00",
+            "2027-03-15T00:00:00+01:00",
+            "Quand : 12 mars 2027 jusqu’au 14 mars 2027",
+        ),
+        ("2027-03-12T10:00:00+01:00", "2027-03-12T17:30:00+01:00", "Quand : 12 mars 2027 à 10:00–17:30"),
+    ],
+)
+def test_date_only_events_never_show_midnight(starts: str, ends: str | None, line: str) -> None:
+    entry = feedparser.parse(_render("atom", [_event(starts, ends)])).entries[0]
+    assert entry.summary.splitlines()[0] == line
+
+
+def test_json_feed_language_is_the_text_shown_not_the_filter() -> None:
+    feed = json.loads(_render("json", lang="nl"))
+    assert feed["items"][0]["language"] == "fr"  # no Dutch text: the French original
+    assert feed["items"][1]["language"] == "nl"  # the Dutch text of a French event
+    assert feed["items"][1]["title"] == "Netwerkmoment voor creatieve freelancers"
+
+
+def test_entry_date_is_never_the_request_time_for_a_stored_item() -> None:
+    stored = dict(
+        make_item(1),
+        first_seen_at="2026-11-18T06:00:00+01:00",
+        last_seen_at="2026-11-20T06:00:00+01:00",
+        updated_at="2026-11-18T06:00:00+01:00",
+    )
+    entry = feedparser.parse(_render("atom", [stored])).entries[0]
+    assert entry.updated == "2026-11-02T09:00:00+01:00"  # published before first seen; last seen is no change
+
+
 @pytest.mark.parametrize(
     ("lang", "title", "event_title"),
     [

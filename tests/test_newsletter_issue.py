@@ -75,8 +75,8 @@ def test_already_sent_items_are_not_repeated(digest):
         i.setdefault("first_seen_at", "2027-02-20T10:00:00+00:00")
     issue = plan_issue(digest, "fr", items, _history(sent, "2027-02-22T09:00:00+00:00"), NOW)
     assert _ids(issue.closing_soon) == []
-    # only what was first seen after the last issue is "new"
-    assert _ids(issue.new) == ["test-source:3"]
+    # what was never sent is "new", however long ago it was first seen: only sending makes an item seen
+    assert _ids(issue.new) == ["test-source:3", "test-source:4"]
     assert issue.since == datetime(2027, 2, 22, 9, 0, tzinfo=UTC)
 
 

@@ -98,9 +98,12 @@ def test_ics_missing_dtend_gives_no_end(agenda):
     assert vernissage["ends_at"] is None
 
 
-def test_ics_event_without_dtstart_is_skipped_and_the_others_kept(agenda):
-    assert "sans-date@agenda.example.be" not in agenda
-    assert len(agenda) == 15  # 5 one-off events + 8 occurrences of the series + 2 moved lessons
+def test_ics_event_without_dtstart_is_kept_flagged_for_refine_to_quarantine(agenda):
+    undated = agenda["sans-date@agenda.example.be"]
+    assert undated["title"] == "Événement sans date (à confirmer)"
+    assert undated["starts_at"] is None
+    assert undated["flags"] == ["starts_unreadable"]
+    assert len(agenda) == 16  # 6 one-off events + 8 occurrences of the series + 2 moved lessons
 
 
 def test_ics_recorded_discourse_export_without_dtend():
@@ -126,7 +129,7 @@ def test_ics_all_day_event_with_only_a_start_date():
 
 
 def test_ics_named_utc_and_floating_times():
-    records = by_id(read_ics("icalendar_multiple_timezones.ics"))
+    records = {r["native_id"].split("@")[0]: r for r in read_ics("icalendar_multiple_timezones.ics")}
     assert records["test-vtime-named-timezone"]["starts_at"] == "2021-03-02T00:00:00-05:00"
     assert records["test-vtime-named-timezone"]["timezone"] == "America/New_York"
     assert records["test-vtime-utc"]["starts_at"] == "2021-03-02T00:00:00+00:00"
@@ -292,14 +295,15 @@ def test_ics_endless_rule_is_bounded_by_horizon_and_max_occurrences():
     assert len(read_ics("icalendar_x_location.ics", now=now, max_occurrences=3)) == 3
 
 
-def test_ics_sub_minute_rule_keeps_only_its_first_occurrence():
+def test_ics_sub_minute_rule_is_refused_and_keeps_only_its_first_occurrence():
     body = (
         b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:tick\r\nSUMMARY:Tick\r\n"
         b"DTSTART:20200101T000000Z\r\nRRULE:FREQ=SECONDLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     )
     [event] = read_ics("", body=body)
-    assert event["native_id"] == "tick"
+    assert event["native_id"] == "tick@2020-01-01T00:00:00+00:00"
     assert event["starts_at"] == "2020-01-01T00:00:00+00:00"
+    assert event["flags"] == ["recurrence_refused"]
 
 
 @pytest.mark.parametrize(
@@ -312,7 +316,7 @@ def test_ics_bad_options_are_a_clear_error(options, message):
 
 
 def test_ics_recorded_recurrence_with_rdate_exdate_and_overrides():
-    records = read_ics("icaljs_recur_instances.ics", now="2012-09-20T09:00:00+00:00")
+    records = read_ics("icaljs_recur_instances.ics", now="2012-09-20T09:00:00+00:00", horizon_days=180)
     uid = "623c13c0-6c2b-45d6-a12b-c33ad61c4868"
     found = by_id(records)
     assert len(records) == 9
@@ -352,10 +356,8 @@ def test_ics_recorded_community_calendar_on_the_day_it_was_saved():
     [
         (b"", "empty body"),
         (b"<html><body>Not found</body></html>", "not an iCalendar file"),
-        ((ICS / "icalendar_big_bad_calendar.ics").read_bytes(), r"no readable event \(20 VEVENT"),
-        ((ICS / "icalendar_invalid_start_end.ics").read_bytes(), "no readable event"),
     ],
-    ids=["empty", "html", "events-without-dates", "invalid-dtstart"],
+    ids=["empty", "html"],
 )
 def test_ics_unreadable_input_is_one_clear_line(body, message):
     with pytest.raises(ParseError, match=message) as caught:
@@ -512,10 +514,21 @@ def test_microdata_recorded_meeting_detail():
         "extruct_jsonld_control_chars.html",  # no @type at all
     ],
 )
-def test_page_without_event_is_a_clear_error(name):
-    with pytest.raises(ParseError, match="no schema.org Event in this page") as caught:
-        read_page(name)
-    assert str(caught.value).startswith(PAGE_URL)
+def test_page_without_event_gives_no_record(name):
+    assert read_page(name) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "family"),
+    [
+        ("cityscrapers_chi_chi_citycouncil.html", "page"),
+        ("extruct_jsonld_with_js_comment.html", "page"),
+        ("cityscrapers_chi_chi_ssa_19_detail.html", "jsonld"),
+        ("cityscrapers_chi_cook_landbank.html", "jsonld"),
+    ],
+)
+def test_html_page_goes_to_schemaorg_only_with_an_event(name, family):
+    assert parsers.detect_family((HTML / name).read_bytes(), name) == family
 
 
 def test_empty_page_is_a_clear_error():
@@ -664,3 +677,13 @@ def test_html_list_configuration_and_layout_errors_are_clear(options, message):
 def test_html_list_is_never_guessed():
     body = (HTML / "handmade_agenda_page1.html").read_bytes()
     assert html_list.sniff(body[:4096], "agenda.html") is False
+
+
+def test_html_list_items_nested_in_items_are_read_once():
+    # An item selector that also matches blocks inside a matched block (found by bench/fuzz.py 255 levels
+    # deep, where it took over 30 s): only the outermost block is an item.
+    nested = "<div class='event-card'><h3><a href='/e/1'>Atelier</a></h3>" * 255 + "</div>" * 255
+    body = f"<html><body>{nested}</body></html>".encode()
+    options = {"item": ".event-card", "fields": {"title": "h3", "url": "h3 a::attr(href)"}}
+    records = list(html_list.parse(body, source="agenda-exemple", url=f"{BASE}/agenda", options=options))
+    assert [r["url"] for r in records] == [f"{BASE}/e/1"]

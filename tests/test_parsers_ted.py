@@ -149,8 +149,8 @@ def design_contest() -> dict:
     return one(ted_eforms, "eforms_real_FR_cn-desg_2024-OJS015-00041387.xml")
 
 
-def test_design_contest_is_a_call(design_contest):
-    assert design_contest["kind"] == "call"
+def test_design_contest_is_a_tender(design_contest):
+    assert design_contest["kind"] == "tender"
 
 
 def test_design_contest_notice_type(design_contest):
@@ -310,9 +310,9 @@ def test_r2_award_is_awarded():
     assert (rec["status"], rec["notice_type"]) == ("awarded", "F03")
 
 
-def test_r2_design_contest_is_a_call():
+def test_r2_design_contest_is_a_tender():
     rec = one(ted_r2, "ted_r209_FR_20-179994-001-EXP.xml")
-    assert (rec["kind"], rec["status"], rec["notice_type"]) == ("call", "open", "F12")
+    assert (rec["kind"], rec["status"], rec["notice_type"]) == ("tender", "open", "F12")
     assert rec["deadline_at"] == "2020-06-05T12:00:00"
     assert rec["timezone"] == "Europe/Paris"
 
@@ -415,7 +415,7 @@ def test_api_deadline_joins_date_and_time_per_lot():
         "BE",
         ["BE234"],
     )
-    assert (rec["kind"], rec["status"]) == ("call", "open")
+    assert (rec["kind"], rec["status"]) == ("tender", "open")
 
 
 def test_search_request_uses_iteration_pagination():

@@ -196,3 +196,32 @@ def test_keyword_without_letters_is_rejected(tmp_path):
         SectorsConfigError, match=r"sector 'music': keywords\.fr: keyword '\*' has no letters"
     ):
         taxonomy(path)
+
+
+def test_a_footballers_name_is_not_heritage():
+    # fcutrecht.net (tests/fixtures/feeds/rsparser_fcutrecht_nl_broken_xml_decl.rss)
+    title = "BREAKING Gyrano Kerk vertrekt naar Lokomotiv Moskou"
+    assert tag_sectors(title, [], [], title=title) == []
+
+
+def test_a_football_livestream_is_not_audiovisual():
+    title = "LIVESTREAM FC Utrecht - Cercle Brugge"
+    assert tag_sectors(f"{title}. Volg de wedstrijd live", [], [], title=title) == []
+
+
+def test_off_topic_text_gets_no_keyword_sector():
+    title = "Fotoverslag FC Utrecht - Feyenoord, nog even nagenieten"
+    assert tag_sectors(f"{title}. De foto's van het voetbal", [], [], title=title) == []
+
+
+def test_one_stray_word_below_the_title_is_not_enough():
+    title = "Nouvelle programmation de printemps"
+    assert tag_sectors(f"{title}. Rendez-vous au musée", [], [], title=title) == []
+    assert tag_sectors(f"{title}. Musée et patrimoine ouverts", [], [], title=title) == ["heritage"]
+    assert tag_sectors(f"{title}. Rendez-vous au musée", [], ["heritage"], title=title) == ["heritage"]
+
+
+def test_source_sectors_are_a_weak_prior_kept_for_opportunities_not_news():
+    title = "Mentir aux recruteurs ? Facile !"
+    assert tag_sectors(title, [], ["performing-arts"], title=title) == ["performing-arts"]
+    assert tag_sectors(title, [], ["performing-arts"], title=title, news=True) == []

@@ -28,11 +28,13 @@ def query(wh: Warehouse, sql: str) -> list[tuple]:
 
 def test_migrate_applies_each_file_once_in_order(home: Path) -> None:
     wh = Warehouse(home)
-    assert wh.migrate() == ["0001_init", "0002_source_runs_seconds"]
+    assert wh.migrate() == ["0001_init", "0002_source_runs_seconds", "0003_kind_fit", "0005_places"]
     assert wh.migrate() == []
     assert [r[0] for r in query(wh, "SELECT name FROM schema_migrations ORDER BY applied_at, name")] == [
         "0001_init",
         "0002_source_runs_seconds",
+        "0003_kind_fit",
+        "0005_places",
     ]
     views = {r[0] for r in query(wh, "SELECT view_name FROM duckdb_views() WHERE NOT internal")}
     assert {
@@ -51,16 +53,24 @@ def test_a_migration_adding_a_column_keeps_existing_data(home: Path, tmp_path: P
     old = tmp_path / "old-migrations"
     old.mkdir()
     shutil.copy(MIGRATIONS_DIR / "0001_init.sql", old)
+    # Today's views read the places tables: they must exist for them to be created (0005 touches no 0001 table).
+    shutil.copy(MIGRATIONS_DIR / "0005_places.sql", old)
     before = Warehouse(home, migrations_dir=old)
-    before.load([make_item(1), make_item(2)], "run-1", T0)
+    before.migrate()
     con = duckdb.connect(str(before.path))
+    for n in (1, 2):  # rows as that Vigie stored them (today's load writes columns 0001 did not have)
+        con.execute(
+            "INSERT INTO opportunities (id, kind, title, first_seen_at, last_seen_at, updated_at) "
+            "VALUES (?, 'call', ?, ?, ?, ?)",
+            [f"test-source:{n}", f"Appel à projets arts de la scène {n}", T0, T0, T0],
+        )
     con.execute(
         "INSERT INTO source_runs (run_id, source, status, items) VALUES ('run-1', 'test-source', 'ok', 2)"
     )
     con.close()
     # ... is opened by the current one: 0002 adds source_runs.seconds.
     after = Warehouse(home)
-    assert after.migrate() == ["0002_source_runs_seconds"]
+    assert after.migrate() == ["0002_source_runs_seconds", "0003_kind_fit"]
     assert query(after, "SELECT run_id, source, status, items, seconds FROM source_runs") == [
         ("run-1", "test-source", "ok", 2, None)
     ]

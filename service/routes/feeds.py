@@ -1,9 +1,11 @@
 """`/feeds/{atom,rss,ics,json}`: a member's feed, with the filter parameters of warehouse.filters (kind,
-sector, lang, region, scope, status, q, keywords, closing-within; repeated or comma-separated) plus `hl`
-(fr/nl/en, the wording of the feed, not a filter).
+sector, lang, region, scope, status, fit, q, keywords, closing-within; repeated or comma-separated) plus `hl`
+(fr/nl/en, the wording of the feed, not a filter). Without `status=` a feed carries what is still useful
+(warehouse.live); without `kind=news`, no news.
 
-A bad parameter answers 400 naming it, an unknown format 404, no snapshot yet 503. Answers carry ETag and
-Last-Modified; a matching If-None-Match (or, without it, If-Modified-Since) answers 304.
+A bad parameter answers 400 naming it and the accepted values, in the language of `hl` (else
+Accept-Language); an unknown format 404, no snapshot yet 503. Answers carry ETag and Last-Modified; a matching
+If-None-Match (or, without it, If-Modified-Since) answers 304.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ from feeds.render import FORMATS, render_selected
 from feeds.selection import select_for_feed
 from service.cache import CachedFeed
 from service.context import Service
-from service.params import parse_query, public_base
+from service.messages import filter_error_text
+from service.params import accept_language, parse_query, public_base, request_hl
 from vigie.core.errors import FilterError, NoSnapshotError
-from vigie.core.timezone import BRUSSELS
 
 GZIP_LEVEL = 6
 
@@ -64,9 +66,10 @@ def routes(service: Service) -> list[Route]:
                 f"unknown feed format {fmt[:40]!r}: use one of {', '.join(FORMATS)}\n", status_code=404
             )
         try:
-            flt, hl = parse_query(request)
+            flt, hl, _ = parse_query(request)
         except FilterError as exc:
-            return PlainTextResponse(f"{exc}\n", status_code=400)
+            text = filter_error_text(exc, request_hl(request) or accept_language(request))
+            return PlainTextResponse(f"{text}\n", status_code=400)
         lang = hl or "fr"
         version = reader.version()
         if version is None:
@@ -74,7 +77,7 @@ def routes(service: Service) -> list[Route]:
         base = public_base(request)
 
         def build(previous: CachedFeed | None) -> CachedFeed:
-            now = datetime.now(BRUSSELS)
+            now = service.now()
             # Only the query holds the connection; rendering runs beside other requests' queries.
             items, read_version = reader.run(lambda con: select_for_feed(con, flt, fmt, now))
             body, ctype = render_selected(items, flt, fmt, now, base, lang)
@@ -91,9 +94,7 @@ def routes(service: Service) -> list[Route]:
             entry = await cache.get((version, base, fmt, lang, flt), build)
         except NoSnapshotError as exc:
             return PlainTextResponse(f"{exc}\n", status_code=503)
-        if service.cached_version != version:
-            cache.drop_other_versions(version)
-            service.cached_version = version
+        service.serving(version)
         headers = {
             "ETag": entry.etag,
             "Last-Modified": format_datetime(entry.last_modified, usegmt=True),

@@ -13,11 +13,11 @@ from starlette.routing import Route
 from service.context import Service
 from vigie.core.errors import NoSnapshotError
 from vigie.core.timezone import BRUSSELS
-from warehouse.filters import Filter, count_items
+from warehouse.filters import count_items
 
 
 def _count_all(con: duckdb.DuckDBPyConnection) -> int:
-    return count_items(con, Filter(), datetime.now(BRUSSELS))
+    return count_items(con, None, datetime.now(BRUSSELS))
 
 
 def routes(service: Service) -> list[Route]:

@@ -84,6 +84,11 @@ def _error(what: str, exc: json.JSONDecodeError) -> ParseError:
     return ParseError(f"{what}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})")
 
 
+def _too_deep(what: str) -> ParseError:
+    # Arrays or objects nested thousands deep: no publisher's data, and Python's decoder recurses per level.
+    return ParseError(f"{what}: JSON nested too deeply to be read")
+
+
 def load(body: bytes, what: str) -> Any:
     """One JSON document (the usual API response)."""
     text = decode(body, what)
@@ -93,6 +98,8 @@ def load(body: bytes, what: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise _error(what, exc) from None
+    except RecursionError:
+        raise _too_deep(what) from None
 
 
 def _lines(body: bytes) -> Iterator[tuple[int, bytes]]:
@@ -125,7 +132,7 @@ def _first_line_is_document(body: bytes) -> bool:
         return False
     try:
         json.loads(_decode_line(first))
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         return False
     return True
 
@@ -147,6 +154,8 @@ def iter_documents(body: bytes, what: str) -> Iterator[Any]:
                     raise ParseError(
                         f"{what}: line {number} is not valid JSON ({exc.msg}, column {exc.colno})"
                     ) from None
+                except RecursionError:
+                    raise _too_deep(f"{what} line {number}") from None
             return
     text = decode(body, what)
     size, index, found = len(text), 0, False
@@ -159,6 +168,8 @@ def iter_documents(body: bytes, what: str) -> Iterator[Any]:
             document, index = _DECODER.raw_decode(text, index)
         except json.JSONDecodeError as exc:
             raise _error(what, exc) from None
+        except RecursionError:
+            raise _too_deep(what) from None
         found = True
         yield document
     if not found:

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
+from typing import Any
 from urllib.parse import urljoin
 
+import jstyleson
+import lxml.html
+from lxml import etree
+
 from spiders.parsers import _json
+from vigie.core.errors import ParseError
 
 _PROLOGUE = re.compile(r"^(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*", re.S | re.I)
 
@@ -42,3 +50,38 @@ def iso(value: date | datetime) -> str:
     if isinstance(value, datetime):
         return value.replace(microsecond=0).isoformat()
     return value.isoformat()
+
+
+def looks_like_html(head: bytes) -> bool:
+    """An HTML document by its first bytes (an html, head or body element first, or an HTML doctype)."""
+    text = head_text(head)
+    return first_markup(text)[:200].lower().startswith(("<html", "<head", "<body")) or (
+        "<!doctype html" in text[:300].lower()
+    )
+
+
+def html_tree(body: bytes, what: str) -> etree._Element:
+    """The parsed page, or a ParseError naming `what` (the URL or source) for an empty or unreadable body."""
+    if not body.strip():
+        raise ParseError(f"{what}: empty body, expected an HTML page")
+    try:
+        return lxml.html.fromstring(body)
+    except (etree.ParserError, ValueError) as exc:
+        raise ParseError(f"{what}: not readable HTML ({exc})") from None
+
+
+def jsonld_blocks(tree: etree._Element) -> Iterator[Any]:
+    """The JSON documents of a page's `<script type="application/ld+json">` blocks, one by one: a block with a JS
+    comment, a raw control character or a trailing comma is repaired when it can be (jstyleson, non-strict JSON)
+    and skipped alone when it cannot."""
+    for script in tree.xpath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]"):
+        text = (script.text or "").strip()
+        text = re.sub(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$", "", text).strip()
+        if not text:
+            continue
+        for loader in (lambda t: json.loads(t, strict=False), lambda t: jstyleson.loads(t, strict=False)):
+            try:
+                yield loader(text)
+                break
+            except (ValueError, TypeError):
+                continue

@@ -13,12 +13,36 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
+from spiders.parsers import _json
 from vigie.core.errors import ParseError
 
 # entities are never resolved and nothing is fetched: a notice is data from the internet
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True, huge_tree=False
 )
+
+
+_DECLARED_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
+_TEXT_STARTS = "<{[ \t\r\nB"  # markup, JSON, whitespace, BEGIN:VCALENDAR
+
+
+def utf8(body: bytes, what: str, *, strict: bool = True) -> bytes:
+    """A UTF-16 or UTF-32 body (with a BOM, or without one when its first character is markup or JSON) as UTF-8,
+    its XML declaration saying so; any other body unchanged. Every family then reads it as usual: sniffers look
+    for ASCII markers, and an XML declaration saying UTF-16 over UTF-8 bytes would make lxml fail.
+    `strict=False` is for a head cut in the middle of a character."""
+    encoding, skip = _json.detect_encoding(body[:4])
+    if not encoding.startswith(("utf-16", "utf-32")):
+        return body
+    if not skip and body[:4].decode(encoding, errors="ignore")[:1] not in _TEXT_STARTS:
+        return body  # null bytes that are not wide text: binary, which detection reports as such
+    try:
+        text = body[skip:].decode(encoding, errors="strict" if strict else "ignore")
+    except UnicodeDecodeError as exc:
+        raise ParseError(
+            f"{what}: not valid {encoding.upper()} text ({exc.reason} at byte {exc.start})"
+        ) from None
+    return _DECLARED_ENCODING.sub(rb"\1\2UTF-8\2", text.encode("utf-8"), count=1)
 
 
 def load(body: bytes) -> etree._Element:

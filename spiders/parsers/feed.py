@@ -22,7 +22,7 @@ from typing import Any
 
 import feedparser
 
-from spiders.parsers import _json
+from spiders.parsers import _json, feed_large
 from spiders.parsers._text import absolute, first_markup, head_text, stable_id
 from vigie.core.errors import ParseError
 from vigie.core.items import new_raw
@@ -35,6 +35,7 @@ _ROOT = re.compile(r"<(?:[\w-]+:)?(rss|feed|RDF)\b", re.I)
 _JSONFEED = re.compile(r'"version"\s*:\s*"https?://jsonfeed\.org/version/')
 # feedparser reports these as bozo although the document was read completely.
 _HARMLESS = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
+_ENTRY_START = re.compile(rb"<(?:[\w-]+:)?(?:item|entry)[\s>]", re.I)
 _ATOM_OR_RSS_NS = (
     "http://www.w3.org/2005/Atom",
     "purl.org/rss",
@@ -80,19 +81,29 @@ def _bozo_reason(exc: object) -> str:
 
 
 def _xml_feed(body: bytes, *, source: str, url: str, options: Mapping[str, Any], what: str) -> Iterator[dict]:
+    if len(body) >= feed_large.LARGE_FEED_BYTES:  # feedparser would take minutes: streamed instead
+        large = feed_large.LargeFeed(body, what)
+        for entry in large.entries():
+            base = url or large.link or ""
+            yield _entry_record(
+                entry, source=source, base=base, feed_lang=normalise_lang(large.language), options=options
+            )
+        return
     headers = {"content-location": url} if url else None
     try:
         parsed = feedparser.parse(body, response_headers=headers)
     except Exception as exc:  # feedparser is lenient by design; anything escaping it is a broken document
         raise ParseError(f"{what}: not a readable feed ({type(exc).__name__}: {str(exc)[:120]})") from None
     if not parsed.entries:
-        if parsed.bozo and not isinstance(parsed.get("bozo_exception"), _HARMLESS):
+        damaged = parsed.bozo and not isinstance(parsed.get("bozo_exception"), _HARMLESS)
+        if damaged and _ENTRY_START.search(body):
             raise ParseError(
-                f"{what}: broken feed, no entry could be read ({_bozo_reason(parsed.get('bozo_exception'))})"
+                f"{what}: broken feed, an entry is cut short and none could be read "
+                f"({_bozo_reason(parsed.get('bozo_exception'))})"
             )
-        if not parsed.version:
+        if not parsed.version and not (parsed.feed.get("title") or parsed.feed.get("link")):
             raise ParseError(f"{what}: not an RSS or Atom feed")
-        return  # a well-formed feed with no entry today: an empty yield, which source health reports
+        return  # a feed with no entry today (even one cut after its channel): an empty yield, which health reports
     feed_lang = normalise_lang(parsed.feed.get("language"))
     base = url or parsed.feed.get("link") or ""
     records = [
@@ -103,7 +114,8 @@ def _xml_feed(body: bytes, *, source: str, url: str, options: Mapping[str, Any],
     # quarantines it with its reason and the source's health counts it, instead of it vanishing here.
     if not any(r["title"] or r["url"] or r["summary"] for r in records) and parsed.bozo:
         raise ParseError(
-            f"{what}: broken feed, no entry could be read ({_bozo_reason(parsed.get('bozo_exception'))})"
+            f"{what}: broken feed, an entry is cut short and none could be read "
+            f"({_bozo_reason(parsed.get('bozo_exception'))})"
         )
     yield from records
 
@@ -146,17 +158,17 @@ def _entry_record(
         or normalise_lang(summary_lang)
         or feed_lang
     )
+    return _record(
+        source, options, native_id, link, title, summary, language, published, squash(entry.get("id"))
+    )
+
+
+def _record(source: str, options: Mapping[str, Any], native_id: str, *fields: str | None) -> dict:
+    """The raw record of one RSS/Atom entry or JSON Feed item: url, title, summary, language, published_at and
+    raw_ref in that order; the kind is the registry's (a feed does not say)."""
+    names = ("url", "title", "summary", "language", "published_at", "raw_ref")
     return new_raw(
-        source,
-        FAMILY,
-        kind=options.get("kind"),
-        native_id=native_id,
-        url=link,
-        title=title,
-        summary=summary,
-        language=language,
-        published_at=published,
-        raw_ref=squash(entry.get("id")),
+        source, FAMILY, kind=options.get("kind"), native_id=native_id, **dict(zip(names, fields, strict=True))
     )
 
 
@@ -209,15 +221,5 @@ def _json_feed(
             or link
             or stable_id(title, item.get("date_published"), summary)
         )
-        yield new_raw(
-            source,
-            FAMILY,
-            kind=options.get("kind"),
-            native_id=native_id,
-            url=link,
-            title=title,
-            summary=summary,
-            language=normalise_lang(item.get("language")) or feed_lang,
-            published_at=published,
-            raw_ref=native_id,
-        )
+        language = normalise_lang(item.get("language")) or feed_lang
+        yield _record(source, options, native_id, link, title, summary, language, published, native_id)

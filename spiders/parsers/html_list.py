@@ -178,7 +178,7 @@ def parse(
             "(the site's layout may have changed)"
         )
     page_lang = normalise_lang(page.xpath("/html/@lang").get())
-    for item in items:
+    for item in _outermost(items):
         values = {field: _values(item, sel, field) for field, sel in options["fields"].items()}
         if not values.get("title") and not values.get("url"):
             continue  # a block the item selector also matches (an ad, a teaser) without anything to announce
@@ -186,6 +186,22 @@ def parse(
         _apply(record, values, url, override=True)
         record["native_id"] = _native_id(record)
         yield record
+
+
+def _outermost(items: SelectorList) -> list[Selector]:
+    """Matched blocks that are not inside another matched block: an item selector that also matches its own
+    inner parts would announce them twice, and on a page nested hundreds deep each block's text would be read
+    again for every block around it (quadratic time, found by bench/fuzz.py)."""
+    roots = {item.root for item in items if not isinstance(item.root, str)}
+    kept = []
+    for item in items:
+        node = item.root if not isinstance(item.root, str) else None
+        parent = node.getparent() if node is not None else None
+        while parent is not None and parent not in roots:
+            parent = parent.getparent()
+        if parent is None:
+            kept.append(item)
+    return kept
 
 
 def item_links(body: bytes, url: str, options: Mapping[str, Any]) -> list[str]:
@@ -196,7 +212,7 @@ def item_links(body: bytes, url: str, options: Mapping[str, Any]) -> list[str]:
     if not link:
         raise ParseError("html_list with `detail` needs a `link` (or fields.url) selector")
     links: list[str] = []
-    for item in _select(page, options["item"], "item"):
+    for item in _outermost(_select(page, options["item"], "item")):
         found = _values(item, link, "link")
         target = absolute(found[0], url) if found else None
         if target and target not in links:

@@ -23,16 +23,6 @@ from vigie.core.text import fold
 FAMILY = "ocds"
 
 
-TENDER_STATUS = {
-    "planning": "forthcoming",
-    "planned": "forthcoming",
-    "active": "open",
-    "cancelled": "cancelled",
-    "withdrawn": "cancelled",
-    "unsuccessful": "closed",
-}
-
-
 _CPV = re.compile(r"^(\d{8})(?:-\d)?$")
 
 
@@ -110,20 +100,6 @@ def _cpv(release: Mapping[str, Any]) -> list[str]:
     return codes
 
 
-def _status(release: Mapping[str, Any]) -> str | None:
-    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
-    awarded = any(
-        isinstance(a, dict) and a.get("status") in ("active", "pending") for a in release.get("awards") or []
-    )
-    awarded = awarded or bool(release.get("contracts"))
-    status = str(tender.get("status") or "").lower()
-    if status == "complete":
-        return "awarded" if awarded else "closed"
-    if status in TENDER_STATUS:
-        return TENDER_STATUS[status]
-    return "awarded" if awarded else None
-
-
 def _money(value: Any) -> tuple[float | None, str | None]:
     amount = value.get("amount") if isinstance(value, dict) else None
     # Publishers fill 0 when they do not know the amount.
@@ -148,13 +124,17 @@ def _published(release: Mapping[str, Any], history: list[dict]) -> str | None:
     tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
     if _text(tender.get("datePublished")):
         return tender["datePublished"].strip()
-    dated = sorted((h for h in history if _text(h.get("date"))), key=lambda h: h["date"])
+    # a compiled release's own date is that of its last change, not of publication
+    dated = sorted(
+        (h for h in history if _text(h.get("date")) and "compiled" not in (h.get("tag") or [])),
+        key=lambda h: h["date"],
+    )
     for entry in dated:
         if "tender" in (entry.get("tag") or []):
             return entry["date"].strip()
     if dated:
         return dated[0]["date"].strip()
-    # A compiled release's own date is that of its last change; the tender period opens at publication.
+    # the tender period opens at publication
     period = tender.get("tenderPeriod") if isinstance(tender.get("tenderPeriod"), dict) else {}
     return _text(period.get("startDate")) or _text(release.get("date"))
 
@@ -216,7 +196,7 @@ def _record(
     )
     period = tender.get("tenderPeriod") if isinstance(tender.get("tenderPeriod"), dict) else {}
     amount, currency = _budget(release)
-    tags = history[-1]["tag"] if history else release.get("tag") or []
+    tags = [str(t) for t in (history[-1]["tag"] if history else release.get("tag") or [])]
     native_id = _text(release.get("ocid")) or _text(release.get("id"))
     return new_raw(
         source,
@@ -234,7 +214,7 @@ def _record(
         organiser_type="buyer" if organiser else None,
         country=_country(release),
         cpv=_cpv(release),
-        status=_status(release),
+        status=ocds_releases.status(release, tags),
         notice_type=",".join(str(t) for t in tags) or None,
         budget_amount=amount,
         budget_currency=currency if amount is not None else None,

@@ -1,5 +1,6 @@
 """The shapes an OCDS document comes in, reduced to one compiled release per contracting process: release and
-record packages (compiled, versioned, embedded or linked releases), bare and versioned releases."""
+record packages (compiled, versioned, embedded or linked releases), bare and versioned releases; and the status a
+compiled release implies."""
 
 from __future__ import annotations
 
@@ -112,3 +113,56 @@ def processes(doc: Any, what: str) -> Iterator[tuple[str, dict, list[dict], str 
             yield "single", doc, [summary(doc)], None
         return
     raise ParseError(f"{what}: not OCDS (no releases, records or ocid)")
+
+
+TENDER_STATUS = {
+    "planning": "forthcoming",
+    "planned": "forthcoming",
+    "active": "open",
+    "cancelled": "cancelled",
+    "withdrawn": "cancelled",
+    "unsuccessful": "closed",
+}
+
+
+# release tags (OCDS releaseTag codelist) -> what the latest one says of the process
+_TAG_STATUS = {
+    "planning": "forthcoming",
+    "planningUpdate": "forthcoming",
+    "tender": "open",
+    "tenderAmendment": "open",
+    "tenderUpdate": "open",
+    "tenderCancellation": "cancelled",
+    "award": "awarded",
+    "awardUpdate": "awarded",
+    "awardCancellation": "closed",
+    "contract": "awarded",
+    "contractUpdate": "awarded",
+    "contractAmendment": "awarded",
+    "implementation": "awarded",
+    "implementationUpdate": "awarded",
+    "contractTermination": "awarded",
+}
+
+
+def status(release: Mapping[str, Any], tags: list[str]) -> str | None:
+    """The tender's own status, then what the awards and the latest release tag say. An award or contract with
+    no open tender means the process is past competition: awarded, never open."""
+    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
+    awarded = any(
+        isinstance(a, dict) and a.get("status") in ("active", "pending") for a in release.get("awards") or []
+    )
+    awarded = awarded or bool(release.get("contracts"))
+    status = str(tender.get("status") or "").lower()
+    if TENDER_STATUS.get(status) in ("cancelled", "closed"):
+        return TENDER_STATUS[status]
+    if "tenderCancellation" in tags:
+        return "cancelled"
+    if status == "complete" or (awarded and status != "active"):
+        return "awarded" if awarded else "closed"
+    from_tags = [_TAG_STATUS[t] for t in tags if t in _TAG_STATUS]
+    if status != "active" and "awarded" in from_tags:
+        return "awarded"
+    if status in TENDER_STATUS:
+        return TENDER_STATUS[status]
+    return from_tags[-1] if from_tags else None

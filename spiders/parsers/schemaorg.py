@@ -7,28 +7,28 @@ when it cannot, so it never costs the page's other blocks or its microdata. Micr
 are found at any depth (`@graph`, ItemList elements, an organisation's `event` list). An event given in both syntaxes
 (common on WordPress agendas) is one record: the JSON-LD values first, gaps filled from microdata.
 
-Sniffing sees only the first 4 KiB, where a page's JSON-LD rarely is: any HTML document is claimed, and a page
-without a schema.org Event is a ParseError saying so. eventStatus EventCancelled gives status "cancelled";
-EventRescheduled keeps no status (its new date is in startDate). EventPostponed keeps no status either (the item
-schema has no "postponed" status) but gets the flag "postponed", since schema.org keeps the original startDate on
-such an event and readers must not take it for the real date.
+Sniffing sees only the first 4 KiB, where a page's JSON-LD rarely is: any HTML document is claimed, then `claims`
+looks for an Event type in the whole page, and detection sends a page without one to single_page. A page read as
+this family that holds no event (JSON-LD `null`, an article) gives no records: valid, with nothing to announce.
+eventStatus EventCancelled gives status "cancelled". EventPostponed and EventRescheduled keep no status (the item
+schema has none for them) but get the flag "postponed": schema.org keeps the original startDate on a postponed
+event, and a rescheduled one has moved, which readers must be told.
+
+Time zone of naive times: the place's (addressCountry, a US addressRegion, a country or US state at the end of the
+address text, else a US postal address elsewhere in the page), see spiders.parsers._place; otherwise the raw-record
+convention (Europe/Brussels). `country` comes from the same place.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import extruct
-import jstyleson
-import lxml.html
-from lxml import etree
 
-from spiders.parsers._text import absolute, first_markup, head_text, stable_id
-from spiders.parsers._xml import country2
-from vigie.core.errors import ParseError
+from spiders.parsers import _place as places
+from spiders.parsers._text import absolute, html_tree, jsonld_blocks, looks_like_html, stable_id
 from vigie.core.items import new_raw
 from vigie.core.languages import normalise_lang
 from vigie.core.text import squash
@@ -36,31 +36,28 @@ from vigie.core.text import squash
 FAMILY = "jsonld"
 
 _EVENT_TYPES = {"festival", "hackathon", "eventseries", "courseinstance"}
-_COUNTRY_NAMES = {
-    "belgium": "BE",
-    "belgique": "BE",
-    "belgië": "BE",
-    "belgie": "BE",
-    "belgien": "BE",
-    "france": "FR",
-    "nederland": "NL",
-    "netherlands": "NL",
-    "luxembourg": "LU",
-    "germany": "DE",
-    "deutschland": "DE",
-}
 _DATE = re.compile(
     r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
     r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?\s*$",
     re.I,
 )
+# An Event type in JSON-LD ("@type": "MusicEvent") or microdata (itemtype=".../Festival"), cheaply.
+_EVENT_MARK = re.compile(
+    rb"(?:\"@type\"\s*:\s*\[?\s*\"(?:[\w:/.]*/)?|schema\.org/)(?:\w*Event|Festival|Hackathon|EventSeries|CourseInstance)\b",
+    re.I,
+)
+_POSTPONED = ("eventpostponed", "eventrescheduled")
 _HASH_ID = re.compile(r"^h[0-9a-f]{16}$")  # what stable_id() makes
 _DATE_PREFIX = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 def sniff(head: bytes, filename: str) -> bool:
-    start = first_markup(head_text(head))[:200].lower()
-    return start.startswith(("<html", "<head", "<body")) or "<!doctype html" in head_text(head)[:300].lower()
+    return looks_like_html(head)
+
+
+def claims(body: bytes) -> bool:
+    """Whether the page names a schema.org Event type (detection: an HTML page without one goes to single_page)."""
+    return bool(_EVENT_MARK.search(body))
 
 
 def parse(
@@ -68,22 +65,21 @@ def parse(
 ) -> Iterator[dict]:
     options = options or {}
     what = url or source
-    if not body.strip():
-        raise ParseError(f"{what}: empty body, expected an HTML page")
-    try:
-        tree = lxml.html.fromstring(body)
-    except (etree.ParserError, ValueError) as exc:
-        raise ParseError(f"{what}: not readable HTML ({exc})") from None
+    tree = html_tree(body, what)
     page_lang = normalise_lang(tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang"))
     found: list[dict] = []
-    for document in [*_jsonld_blocks(tree), *_microdata(body, url)]:
+    for document in [*jsonld_blocks(tree), *_microdata(body, url, tree)]:
         _collect_events(document, found)
-    if not found:
-        raise ParseError(f"{what}: no schema.org Event in this page (looked for JSON-LD and microdata)")
+    # A page with no event (JSON-LD null, an article's markup) is a valid page with nothing to announce.
+    page_place = places.in_page(
+        " ".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]"))
+    )
     records: list[dict] = []
     by_key: dict[object, dict] = {}
     for event in found:
-        record = _record(event, source=source, url=url, page_lang=page_lang, options=options)
+        record = _record(
+            event, source=source, url=url, page_lang=page_lang, options=options, place=page_place
+        )
         if record is None:
             continue
         # The same event in JSON-LD and microdata may have a URL in one and not the other: (title, day) joins them.
@@ -102,21 +98,17 @@ def parse(
 # ---------------------------------------------------------------- extraction
 
 
-def _jsonld_blocks(tree: etree._Element) -> Iterator[Any]:
-    for script in tree.xpath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]"):
-        text = (script.text or "").strip()
-        text = re.sub(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$", "", text).strip()
-        if not text:
-            continue
-        for loader in (lambda t: json.loads(t, strict=False), lambda t: jstyleson.loads(t, strict=False)):
-            try:
-                yield loader(text)
-                break
-            except (ValueError, TypeError):
-                continue
+# Real microdata nests a few levels (Event > Place > PostalAddress); hundreds mean unclosed tags, on which
+# extruct's extraction is quadratic (minutes for a 300 KB page). Such markup is not read: JSON-LD still is.
+_MAX_ITEMSCOPE_DEPTH = 24
 
 
-def _microdata(body: bytes, url: str) -> list[Any]:
+def _microdata(body: bytes, url: str, tree: Any) -> list[Any]:
+    deepest = max(
+        (len(el.xpath("ancestor::*[@itemscope]")) for el in tree.xpath("//*[@itemscope]")), default=0
+    )
+    if deepest > _MAX_ITEMSCOPE_DEPTH:
+        return []
     try:
         return extruct.extract(
             body, base_url=url or None, syntaxes=["microdata"], uniform=True, errors="ignore"
@@ -196,32 +188,37 @@ def _date(value: Any) -> str | None:
     return out
 
 
-def _country(value: Any) -> str | None:
-    name = _string(value)
-    if not name:
-        return None
-    return country2(name) if len(name) in (2, 3) else _COUNTRY_NAMES.get(name.lower())
-
-
-def _place(location: Any) -> dict[str, str | None]:
+def _place(location: Any, page_place: tuple[str, str | None] | None) -> dict[str, str | float | None]:
+    """location, postal_code, city, country and the time zone of the event's naive times: from the address
+    (addressCountry, addressRegion), else the address text, else a US address the page gives elsewhere."""
     place = _first(location)
+    out: dict[str, str | float | None] = dict.fromkeys(
+        ("location", "postal_code", "city", "country", "timezone")
+    )
+    country = state = None
     if isinstance(place, str):
-        return {"location": squash(place), "postal_code": None, "city": None, "country": None}
-    if not isinstance(place, dict):
-        return {"location": None, "postal_code": None, "city": None, "country": None}
-    address = _first(place.get("address"))
-    parts = [_string(place.get("name"))]
-    postal = city = country = None
-    if isinstance(address, dict):
-        postal, city = _string(address.get("postalCode")), _string(address.get("addressLocality"))
-        country = _country(address.get("addressCountry"))
-        parts += [_string(address.get("streetAddress")), " ".join(p for p in (postal, city) if p) or None]
-    elif isinstance(address, str):
-        parts.append(squash(address))
-    if not any(parts) and "virtuallocation" in _types(place):
-        parts.append(_string(place.get("url")) or "online")
-    text = ", ".join(dict.fromkeys(p for p in parts if p))
-    return {"location": text or None, "postal_code": postal, "city": city, "country": country}
+        out["location"] = squash(place)
+    elif isinstance(place, dict):
+        address = _first(place.get("address"))
+        parts = [_string(place.get("name"))]
+        if isinstance(address, dict):
+            out["postal_code"] = _string(address.get("postalCode"))
+            out["city"] = _string(address.get("addressLocality"))
+            country = places.country_code(_string(address.get("addressCountry")))
+            state = places.us_state(_string(address.get("addressRegion")))
+            country = country or ("US" if state else None)
+            city = " ".join(p for p in (out["postal_code"], out["city"]) if p) or None
+            parts += [_string(address.get("streetAddress")), city]
+        elif isinstance(address, str):
+            parts.append(squash(address))
+        out.update(places.coordinates(place.get("geo")))
+        if not any(parts) and "virtuallocation" in _types(place):
+            parts.append(_string(place.get("url")) or "online")
+        out["location"] = ", ".join(dict.fromkeys(p for p in parts if p)) or None
+    found = (country, state) if country else places.in_text(out["location"]) or page_place
+    if found:
+        out["country"], out["timezone"] = found[0], places.zone(*found)
+    return out
 
 
 def _status_name(value: Any) -> str:
@@ -237,7 +234,13 @@ def _status(value: Any) -> str | None:
 
 
 def _record(
-    event: Mapping[str, Any], *, source: str, url: str, page_lang: str | None, options: Mapping[str, Any]
+    event: Mapping[str, Any],
+    *,
+    source: str,
+    url: str,
+    page_lang: str | None,
+    options: Mapping[str, Any],
+    place: tuple[str, str | None] | None,
 ) -> dict | None:
     title = _string(event.get("name"))
     starts_at = _date(event.get("startDate"))
@@ -260,10 +263,9 @@ def _record(
         organiser=_string(event.get("organizer")),
         language=normalise_lang(_string(event.get("inLanguage"))) or page_lang,
         status=_status(event.get("eventStatus")),
-        # Postponed without a new date: the date shown is the old one, so readers must be told.
-        flags=["postponed"] if _status_name(event.get("eventStatus")) == "eventpostponed" else [],
+        flags=["postponed"] if _status_name(event.get("eventStatus")) in _POSTPONED else [],
         raw_ref=ident,
-        **_place(event.get("location")),
+        **_place(event.get("location"), place),
     )
 
 

@@ -11,7 +11,9 @@ Quirks of the format, all handled here or in sedia_metadata:
 - `actions` and `budgetOverview` are JSON documents packed inside strings, sometimes cut short by the index;
 - `descriptionByte` is HTML (refine cleans it);
 - the same topic comes back several times (the SEDIA and SEDIA_PRD_CENTRICITY databases, or one row per language):
-  rows are merged per identifier within a response.
+  rows are merged per identifier within a response. Results that only share a parent (cascade calls published
+  under one topic, several calls on one page) are different opportunities: when rows of one identifier give
+  different titles in the same language, each title is its own item, identified by its row's own `reference`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from spiders.parsers import _json, sedia_metadata
 from vigie.core.errors import ParseError
 from vigie.core.items import new_raw
+from vigie.core.text import fold, squash
 from vigie.core.timezone import TIMEZONE
 
 FAMILY = "sedia"
@@ -84,7 +87,13 @@ def _now(options: Mapping[str, Any]) -> datetime:
 
 
 def _record(
-    rows: list[Mapping[str, Any]], identifier: str, *, source: str, options: Mapping[str, Any], now: datetime
+    rows: list[Mapping[str, Any]],
+    identifier: str,
+    *,
+    native_id: str,
+    source: str,
+    options: Mapping[str, Any],
+    now: datetime,
 ) -> dict[str, Any]:
     best = max(rows, key=_row_rank)
     metadata: Mapping[str, Any] = best.get("metadata") or {}
@@ -143,7 +152,7 @@ def _record(
         source,
         FAMILY,
         kind=TYPE_KINDS.get(type_code) or options.get("kind") or "call",
-        native_id=identifier,
+        native_id=native_id,
         url=_page_url(best, metadata, identifier, type_code),
         title=main["title"],
         summary=summary,
@@ -198,4 +207,36 @@ def parse(
             continue
         groups.setdefault(str(identifier), []).append(result)
     for identifier, rows in groups.items():
-        yield _record(rows, identifier, source=source, options=options, now=now)
+        for native_id, same in _distinct(identifier, rows):
+            yield _record(same, identifier, native_id=native_id, source=source, options=options, now=now)
+
+
+def _row_language(row: Mapping[str, Any]) -> str:
+    return str(
+        sedia_metadata.first(row.get("metadata") or {}, "language") or row.get("language") or ""
+    ).lower()
+
+
+def _row_title(row: Mapping[str, Any]) -> str:
+    metadata = row.get("metadata") or {}
+    title = sedia_metadata.first(metadata, "title") or row.get("summary") or ""
+    return fold(squash(title) or "")
+
+
+def _distinct(identifier: str, rows: list[Mapping[str, Any]]) -> list[tuple[str, list[Mapping[str, Any]]]]:
+    """(native id, rows) per opportunity among the rows of one identifier. Copies of a topic (another database,
+    another language) merge; two titles in the same language are two opportunities under a shared parent."""
+    titles_by_lang: dict[str, set[str]] = {}
+    for row in rows:
+        titles_by_lang.setdefault(_row_language(row), set()).add(_row_title(row))
+    if all(len(titles) <= 1 for titles in titles_by_lang.values()):
+        return [(identifier, rows)]
+    by_title: dict[str, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        by_title.setdefault(_row_title(row), []).append(row)
+    out = []
+    for same in by_title.values():
+        best = max(same, key=_row_rank)
+        reference = best.get("reference") or sedia_metadata.first(best.get("metadata") or {}, "reference")
+        out.append((str(reference) if reference else f"{identifier}#{_row_title(best)}", same))
+    return out

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from spiders.parsers import _json, _xml
-from spiders.parsers.ted_eforms import notice_type_kind, notice_type_status
+from spiders.parsers.ted_eforms import notice_type_status
 from vigie.core.errors import ParseError
 from vigie.core.items import new_raw
 from vigie.core.languages import normalise_lang
@@ -58,6 +58,7 @@ DEFAULT_QUERY = (
 DEFAULT_FIELDS = [
     "publication-number",
     "notice-type",
+    "form-type",
     "notice-title",
     "title-proc",
     "description-proc",
@@ -69,6 +70,7 @@ DEFAULT_FIELDS = [
     "deadline-receipt-tender-date-lot",
     "deadline-receipt-tender-time-lot",
     "deadline-receipt-request-date-lot",
+    "deadline-receipt-request-time-lot",
     "estimated-value-proc",
     "estimated-value-cur-proc",
     "estimated-value-lot",
@@ -154,9 +156,12 @@ def _lang_map(value: Any, joiner: str = "\n\n") -> dict[str, str]:
 
 def _deadline(notice: Mapping[str, Any]) -> str | None:
     found = []
+    # tenders, requests to participate, expressions of interest (PIN used as a call): the earliest is the first
+    # step a member takes
     for date_key, time_key in (
         ("deadline-receipt-tender-date-lot", "deadline-receipt-tender-time-lot"),
         ("deadline-receipt-request-date-lot", "deadline-receipt-request-time-lot"),
+        ("deadline-receipt-expressions-date-lot", "deadline-receipt-expressions-time-lot"),
     ):
         dates, times = _list(notice.get(date_key)), _list(notice.get(time_key))
         for i, day in enumerate(dates):
@@ -164,8 +169,6 @@ def _deadline(notice: Mapping[str, Any]) -> str | None:
             value = _xml.iso_datetime(str(day), str(clock) if clock else None)
             if value:
                 found.append(value)
-        if found:
-            break
     return min(found, key=_xml.moment) if found else None
 
 
@@ -224,6 +227,7 @@ def _record(notice: Mapping[str, Any], *, source: str, options: Mapping[str, Any
     )
     nuts = _xml.dedupe([_xml.nuts(p) for p in places if not (len(p) == 3 and _xml.country2(p))])
     notice_type = _str(notice.get("notice-type")) or ""
+    form_type = _str(notice.get("form-type")) or ""
     links = notice.get("links") if isinstance(notice.get("links"), dict) else {}
     html = links.get("html") if isinstance(links.get("html"), dict) else {}
     page = (html.get("ENG") or next(iter(html.values()), None)) if html else None
@@ -233,7 +237,7 @@ def _record(notice: Mapping[str, Any], *, source: str, options: Mapping[str, Any
     return new_raw(
         source,
         FAMILY,
-        kind=notice_type_kind(notice_type, options.get("kind") or "tender"),
+        kind=options.get("kind") or "tender",
         native_id=number,
         url=page or (_xml.notice_url(number) if number else None),
         title=main.get("title") or None,
@@ -249,8 +253,8 @@ def _record(notice: Mapping[str, Any], *, source: str, options: Mapping[str, Any
         country=country,
         nuts=nuts,
         cpv=_xml.dedupe([_xml.cpv8(str(c)) for c in _list(notice.get("classification-cpv"))]),
-        status=notice_type_status(notice_type),
-        notice_type=notice_type or None,
+        status=notice_type_status(notice_type, form_type),
+        notice_type=notice_type or form_type or None,
         budget_amount=amount,
         budget_currency=currency,
         sectors=list(options.get("sectors") or []),

@@ -9,9 +9,11 @@ Texts: procedure title (BT-21) and description (BT-24) in every language of the 
 language is cbc:NoticeLanguageCode. A change notice appends its change description (BT-141) to the summary, and
 one whose change reason (BT-140) is "cancel" is marked cancelled.
 
-Kind and status: design contests (cn-desg, can-desg) are prizes, kind "call"; everything else is a "tender".
-Status hints: cn-* and pin-cfc-* "open", other pin-* "forthcoming", can-*/veat/can-modif "awarded", "cancelled"
-for a cancellation or an award notice whose every lot closed without a winner ("clos-nw").
+Kind and status: every notice is a "tender", design contests (cn-desg, can-desg) included (the product contract:
+a contest is bought through a procurement procedure). The status hint comes from the notice type, which refine
+trusts over the dates: cn-* and pin-cfc-* "open", other pin-* "forthcoming", result notices (can-*, veat,
+can-modif, subtypes 25-40) "awarded", contract completion "closed", "cancelled" for a cancellation or an award
+notice whose every lot closed without a winner ("clos-nw").
 
 Errors: bytes that are not well-formed XML, or whose root is not an eForms notice, raise ParseError. A notice with
 neither a publication number nor a notice identifier (like the SDK's INVALID_cn_24_empty example) cannot be
@@ -29,6 +31,7 @@ from lxml import etree
 
 from spiders.parsers import _xml
 from spiders.parsers import ted_eforms_ubl as ubl
+from spiders.parsers.ted_eforms_terms import bidding_terms
 from vigie.core.errors import ParseError
 from vigie.core.items import new_raw
 from vigie.core.languages import normalise_lang
@@ -59,26 +62,35 @@ def sniff(head: bytes, filename: str = "") -> bool:
     )
 
 
-def notice_type_status(notice_type: str) -> str | None:
-    """The status a notice type implies (eForms codes, also used by the TED Search API)."""
+# eForms form types (BT-03): what a notice of each form says about the procedure
+FORM_TYPE_STATUS = {
+    "planning": "forthcoming",
+    "competition": "open",
+    "result": "awarded",
+    "dir-awa-pre": "awarded",
+    "cont-modif": "awarded",
+}
+
+
+def notice_type_status(notice_type: str, form_type: str = "") -> str | None:
+    """The status a notice type (BT-02) implies, else its form type (BT-03); eForms codes, also used by the TED
+    Search API."""
+    notice_type = notice_type.strip().lower()
     if notice_type.startswith(("can-", "veat")):
         return "awarded"
+    if notice_type.startswith("compl"):
+        return "closed"  # contract completion: the contract has been carried out
     if notice_type.startswith(("cn-", "pin-cfc", "subco", "qu-sy")):
         return "open"
     if notice_type.startswith(("pin-", "pmc")):
         return "forthcoming"
-    return None
+    return FORM_TYPE_STATUS.get(form_type.strip().lower())
 
 
-def notice_type_kind(notice_type: str, default: str = "tender") -> str:
-    """Design contests (cn-desg, can-desg) are prizes for architects and designers: calls, not tenders."""
-    return "call" if notice_type.endswith("-desg") else default
-
-
-def _status(notice_type: str, ext: etree._Element | None) -> str | None:
+def _status(notice_type: str, form_type: str, ext: etree._Element | None) -> str | None:
     if ext is not None and "cancel" in ubl.xpath(ext, "efac:Changes/efac:ChangeReason/cbc:ReasonCode/text()"):
         return "cancelled"
-    status = notice_type_status(notice_type)
+    status = notice_type_status(notice_type, form_type)
     if status == "awarded" and ext is not None:
         results = ubl.xpath(ext, "efac:NoticeResult/efac:LotResult/cbc:TenderResultCode/text()")
         if results and all(r.strip() == "clos-nw" for r in results):
@@ -114,6 +126,8 @@ def _record(root: etree._Element, *, source: str, url: str, options: Mapping[str
         )
     native_id = number or f"{notice_uuid}-v{ubl.first(root, 'cbc:VersionID') or '01'}"
     notice_type = ubl.first(root, "cbc:NoticeTypeCode") or ""
+    # the code list the notice type is taken from is its form type (BT-03: planning, competition, result...)
+    form_type = next((n.get("listName") or "" for n in ubl.xpath(root, "cbc:NoticeTypeCode")), "")
     language = normalise_lang(ubl.first(root, "cbc:NoticeLanguageCode"))
 
     project = ubl.xpath(root, "cac:ProcurementProject")
@@ -179,7 +193,7 @@ def _record(root: etree._Element, *, source: str, url: str, options: Mapping[str
     return new_raw(
         source,
         FAMILY,
-        kind=notice_type_kind(notice_type, options.get("kind") or "tender"),
+        kind=options.get("kind") or "tender",
         native_id=native_id,
         url=page,
         title=main.get("title") or None,
@@ -197,7 +211,7 @@ def _record(root: etree._Element, *, source: str, url: str, options: Mapping[str
         country=buyer["country"] or place["country"],
         nuts=nuts,
         cpv=cpv,
-        status=_status(notice_type, ext),
+        status=_status(notice_type, form_type, ext),
         notice_type=notice_type or None,
         budget_amount=amount,
         budget_currency=currency,
@@ -205,4 +219,5 @@ def _record(root: etree._Element, *, source: str, url: str, options: Mapping[str
         regions=list(options.get("regions") or []),
         scope=options.get("scope"),
         raw_ref=notice_uuid,
+        **bidding_terms(root),  # lots, SME suitability, procedure...: refine.fit
     )

@@ -65,17 +65,24 @@ def pick(values: dict[str, str], language: str | None) -> str | None:
     return values.get(language or "") or next(iter(values.values()))
 
 
+# Every period that closes a step a candidate takes: tenders, requests to participate (restricted procedures,
+# design contests) and expressions of interest (prior information notices used as a call for competition).
+_DEADLINE_PERIODS = (
+    "cac:TenderingProcess/cac:TenderSubmissionDeadlinePeriod",
+    "cac:TenderingProcess/cac:ParticipationRequestReceptionPeriod",
+    "cac:TenderingProcess/" + EXT + "/efac:InterestExpressionReceptionPeriod",
+)
+
+
 def deadline(root: etree._Element) -> str | None:
-    """The earliest closing date over the lots: tenders first; for restricted procedures, contests and PINs used
-    as calls the first step a member takes is the request to participate, so that deadline counts too."""
+    """The latest date to act: the earliest closing date over the lots (or parts, in a PIN) and the steps above,
+    since the first step a member takes (request, expression of interest) comes before any tender."""
     found = []
-    for period in ("cac:TenderSubmissionDeadlinePeriod", "cac:ParticipationRequestReceptionPeriod"):
-        for p in xpath(root, f"cac:ProcurementProjectLot/cac:TenderingProcess/{period}"):
+    for period in _DEADLINE_PERIODS:
+        for p in xpath(root, f"cac:ProcurementProjectLot/{period}"):
             value = _xml.iso_datetime(first(p, "cbc:EndDate"), first(p, "cbc:EndTime"))
             if value:
                 found.append(value)
-        if found:
-            break
     return min(found, key=_xml.moment) if found else None
 
 

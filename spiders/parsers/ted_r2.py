@@ -10,11 +10,12 @@ the eForms and API parsers); `url` the TED notice page.
 Dates: R2 gives a deadline as a local wall-clock time without offset ("2020-08-24" + "16:00"); it is kept naive
 with `timezone` set to the buyer country's zone (Europe/Brussels for Belgium), as the raw schema says.
 
-Kind and status from the form: F12 design contest -> call (open), F13 results of a design contest -> call
-(awarded); F01/F04/F16 and F21-F24 "PRI_ONLY" prior information -> tender forthcoming; F02/F05/F07/F17/F21-F24
-contract notices -> tender open; F03/F06/F15/F18/F19/F20/F25 award, VEAT, modification -> tender awarded;
-F14 corrigendum -> tender, status left to refine. An award notice where no lot was awarded
-(NO_AWARDED_CONTRACT everywhere) is "cancelled".
+Kind and status from the form (every notice is a tender, design contests included): F12 design contest open,
+F13 results of a design contest awarded; F01/F04/F16 and F21-F23 "PRI_ONLY" prior information forthcoming (a
+prior information notice that gives a closing date is a call for competition: open); F02/F05/F07/F17/F24 and
+F21-F23 contract notices open; F03/F06/F15/F18/F19/F20/F25 and the award parts of F21-F23 awarded; F14
+corrigendum left to refine. Unknown forms fall back on the document type (TD_DOCUMENT_TYPE code, then its
+label). An award notice where no lot was awarded (NO_AWARDED_CONTRACT everywhere) is "cancelled".
 
 Errors: XML that is not well-formed, a root other than TED_EXPORT, or a document with no number raise
 ParseError; a document with a number but missing fields is yielded for validation to judge.
@@ -29,6 +30,7 @@ from typing import Any
 from lxml import etree
 
 from spiders.parsers import _xml
+from spiders.parsers.ted_r2_forms import form_code, kind_status
 from vigie.core.errors import ParseError
 from vigie.core.items import new_raw
 from vigie.core.languages import normalise_lang
@@ -37,26 +39,6 @@ from vigie.core.timezone import TIMEZONE
 FAMILY = "ted_r2"
 
 _SNIFF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?TED_EXPORT[\s>]")
-
-# fmt: off
-# form -> (kind, status); F21-F24 depend on the NOTICE TYPE attribute, see _kind_status
-_FORMS = {
-    "F01": ("tender", "forthcoming"), "F04": ("tender", "forthcoming"), "F16": ("tender", "forthcoming"),
-    "F02": ("tender", "open"), "F05": ("tender", "open"), "F07": ("tender", "open"), "F17": ("tender", "open"),
-    "F08": ("tender", None), "F09": ("tender", "open"), "F10": ("tender", "open"), "F11": ("tender", "open"),
-    "F03": ("tender", "awarded"), "F06": ("tender", "awarded"), "F15": ("tender", "awarded"),
-    "F18": ("tender", "awarded"), "F19": ("tender", "awarded"), "F20": ("tender", "awarded"),
-    "F25": ("tender", "awarded"), "F12": ("call", "open"), "F13": ("call", "awarded"), "F14": ("tender", None),
-}
-_NOTICE_TYPES = {"PRI_ONLY": "forthcoming", "PRI_REDUCING_TIME_LIMITS": "forthcoming",
-                 "PRI_CALL_COMPETITION": "open", "PER_ONLY": "forthcoming", "PER_CALL_COMPETITION": "open",
-                 "CONTRACT": "open", "QSU_CALL_COMPETITION": "open", "QSU_ONLY": "open",
-                 "AWARD_CONTRACT": "awarded"}
-# TD_DOCUMENT_TYPE codes, used when the form code says nothing (old exports, unknown forms)
-_DOCUMENT_TYPES = {"0": ("tender", "forthcoming"), "P": ("tender", "forthcoming"), "M": ("tender", "forthcoming"),
-                   "3": ("tender", "open"), "7": ("tender", "awarded"), "V": ("tender", "awarded"),
-                   "D": ("call", "open"), "R": ("call", "awarded")}
-# fmt: on
 
 
 def sniff(head: bytes, filename: str = "") -> bool:
@@ -77,25 +59,6 @@ def _t(el: etree._Element | None, path: str) -> str | None:
     found = el.find(path)
     value = _xml.text(found) if found is not None else ""
     return value or None
-
-
-def _form_code(form: etree._Element) -> str:
-    code = (form.get("FORM") or "").strip().upper()
-    if code.isdigit():
-        return f"F{int(code):02d}"
-    if re.match(r"^F\d{2}$", code):
-        return code
-    m = re.match(r"^F(\d{2})_", form.tag)
-    return f"F{m.group(1)}" if m else code or form.tag
-
-
-def _kind_status(code: str, form: etree._Element, doc_type: str | None) -> tuple[str, str | None]:
-    notice = form.find(".//NOTICE")
-    if code in ("F21", "F22", "F23", "F24") and notice is not None and notice.get("TYPE") in _NOTICE_TYPES:
-        return "tender", _NOTICE_TYPES[notice.get("TYPE") or ""]
-    if code in _FORMS:
-        return _FORMS[code]
-    return _DOCUMENT_TYPES.get(doc_type or "", ("tender", None))
 
 
 def _title_summary(form: etree._Element) -> tuple[str, str]:
@@ -187,10 +150,23 @@ def _codes(elements: list[etree._Element | None], *tags: str) -> list[str]:
     return [c.get("CODE") or "" for el in elements if el is not None for c in el.iter(*tags)]
 
 
+def _old_limit(original: etree._Element) -> str | None:
+    """R2.0.7/8 write the time limit for tenders, requests or expressions of interest as DAY/MONTH/YEAR/TIME."""
+    limit = original.find(".//RECEIPT_LIMIT_DATE")
+    if limit is None:
+        return None
+    day, month, year = (_t(limit, tag) or "" for tag in ("DAY", "MONTH", "YEAR"))
+    if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        return None
+    return _xml.iso_datetime(f"{year}-{int(month):02d}-{int(day):02d}", _t(limit, "TIME"))
+
+
 def _deadline(original: etree._Element, codif: etree._Element | None) -> str | None:
+    """The time limit for receipt of tenders, requests to participate or expressions of interest (R2.0.9 writes all
+    three as DATE_RECEIPT_TENDERS; F12 design contests too), else the coded submission date."""
     deadline = _xml.iso_datetime(
         _t(original, ".//DATE_RECEIPT_TENDERS"), _t(original, ".//TIME_RECEIPT_TENDERS")
-    )
+    ) or _old_limit(original)
     raw = _t(codif, "DT_DATE_FOR_SUBMISSION")  # "20200824 16:00"
     if not deadline and raw:
         day, _, clock = raw.partition(" ")
@@ -249,8 +225,13 @@ def _record(root: etree._Element, *, source: str, url: str, options: Mapping[str
 
     doc_type_el = codif.find("TD_DOCUMENT_TYPE") if codif is not None else None
     doc_type = doc_type_el.get("CODE") if doc_type_el is not None else None
-    code = _form_code(original)
-    kind, status = _kind_status(code, original, doc_type)
+    code = form_code(original)
+    kind, status = kind_status(
+        code, original, doc_type, _xml.text(doc_type_el) if doc_type_el is not None else ""
+    )
+    deadline = _deadline(original, codif)
+    if status == "forthcoming" and deadline:
+        status = "open"  # a prior information notice with a closing date is a call for competition
     awards = list(original.iter("AWARD_CONTRACT"))
     if status == "awarded" and awards and all(a.find("NO_AWARDED_CONTRACT") is not None for a in awards):
         # "no contract awarded": the procedure was discontinued or unsuccessful
@@ -274,7 +255,7 @@ def _record(root: etree._Element, *, source: str, url: str, options: Mapping[str
         texts=texts,
         published_at=_xml.iso_date(_t(coded, "REF_OJS/DATE_PUB"))
         or _xml.iso_date(_t(codif, "DS_DATE_DISPATCH")),
-        deadline_at=_deadline(original, codif),
+        deadline_at=deadline,
         timezone=_xml.COUNTRY_TZ.get(country or "", TIMEZONE),
         organiser=organiser,
         organiser_type=organiser_type,

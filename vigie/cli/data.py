@@ -25,22 +25,29 @@ def parse(
     ] = None,
     family: Annotated[str | None, typer.Option("--family", help="Skip detection: the format family.")] = None,
 ) -> None:
-    """Read one file, detect its format, refine it and print one JSON object per item. Stores nothing."""
+    """Read one file, detect its format, refine it and print one JSON object per item. Stores nothing.
+
+    On stderr: the window recurring events were expanded over (iCalendar), each refused record with its reason,
+    and the count of items. A valid file with nothing in it gives `0 items` and exit 0; a file that cannot be read,
+    or whose every record is refused, is one line and exit 2."""
     from flows.parse_file import parse_file
 
     try:
-        items, quarantined = parse_file(file, kind=kind, source=source, family=family)
+        parsed = parse_file(file, kind=kind, source=source, family=family)
     except VigieError as exc:
         fail(f"{file}: {exc}")
     except Exception as exc:  # noqa: BLE001 - never a traceback for a bad file
         fail(f"{file}: could not be read ({type(exc).__name__}: {str(exc)[:200]})")
     out = sys.stdout
-    for item in items:
+    for item in parsed.items:
         out.write(json.dumps(item, ensure_ascii=False) + "\n")
-    for q in quarantined:
+    for note in parsed.notes:
+        typer.echo(f"vigie: {file}: {note}", err=True)
+    for q in parsed.quarantined:
         typer.echo(f"vigie: {file}: record {q.get('native_id') or '?'} skipped: {q['reason']}", err=True)
-    if not items:
-        fail(f"{file}: no items found" + (f" ({len(quarantined)} records refused)" if quarantined else ""))
+    if parsed.quarantined and not parsed.items:
+        fail(f"{file}: no items found ({len(parsed.quarantined)} records refused)")
+    typer.echo(f"vigie: {file}: {len(parsed.items)} items", err=True)
 
 
 @app.command()

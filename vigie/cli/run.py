@@ -12,6 +12,8 @@ import typer
 from vigie.cli.app import app, fail, sources_app
 from vigie.core import paths
 from vigie.core.errors import VigieError
+from vigie.core.reasons import describe
+from vigie.core.timezone import BRUSSELS
 
 DEMO_REGISTRY = Path(__file__).resolve().parent.parent / "demo" / "sources.toml"
 
@@ -27,38 +29,73 @@ def run(
     only: Annotated[
         list[str] | None, typer.Option("--only", help="Run only this source (repeatable).")
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Behave as on this day (ISO date, Brussels time): statuses, windows, recurrences, the "
+            "newsletter and the feed. Default: now. --demo defaults to the sample's day.",
+        ),
+    ] = None,
 ) -> None:
-    """Run the whole pipeline once: collect, refine, load, publish; then print a summary per source."""
+    """Run the whole pipeline once: collect, refine, load, publish; then print a summary per source.
+
+    Exit status: 0 when at least one source succeeded, 1 when every selected source failed (the summary is
+    printed first), 2 for bad usage (an unknown source, a bad date, a broken registry)."""
     home = paths.home()
+    from vigie.core.timezone import as_of as parse_as_of
+
+    if demo and as_of is None:
+        from vigie.demo.server import DEMO_AS_OF
+
+        as_of = DEMO_AS_OF
+    try:
+        when = parse_as_of(as_of) if as_of else None
+    except VigieError as exc:
+        fail(str(exc))
     from flows import prefect_env
+    from spiders.isolation import POOL
     from vigie.cli.report import wide_console
 
     prefect_env.configure(home)
+    POOL.warm()  # parse workers start while Prefect does (spiders.isolation)
     console = wide_console()
+    if when is not None:
+        day = when.astimezone(BRUSSELS).date().isoformat()
+        console.print(
+            f"As of {day}: statuses, deadlines, events and the newsletter are computed as on that day"
+            + (" (the demo's sample dates from then)." if demo else ".")
+        )
     started = time.perf_counter()
     try:
         from flows.pipeline import vigie_run
 
         registry_file = sources or (DEMO_REGISTRY if demo else None)
         if demo:
-            from vigie.demo.server import serve
+            from vigie.demo.server import demo_environment, serve
 
-            with serve() as url, console.status("Collecting the demo sample from " + url + " …"):
-                summary = _run_flow(vigie_run, home, registry_file, only, url)
+            with (
+                demo_environment(),
+                serve() as url,
+                console.status("Collecting the demo sample from " + url + " …"),
+            ):
+                summary = _run_flow(vigie_run, home, registry_file, only, url, when)
         else:
             with console.status("Collecting …"):
-                summary = _run_flow(vigie_run, home, registry_file, only, None)
+                summary = _run_flow(vigie_run, home, registry_file, only, None, when)
     except VigieError as exc:
         fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - the pipeline itself failed: one line, details in a log file
         log = _save_traceback(home)
-        fail(f"the pipeline failed: {type(exc).__name__}: {exc} (details in {log})", code=1)
+        fail(f"the pipeline failed: {describe(exc)} (details in {log})", code=1)
     from vigie.cli.report import print_summary
 
     print_summary(console, summary, time.perf_counter() - started)
+    if summary.all_failed:
+        fail(f"every selected source failed ({len(summary.sources)}): nothing was collected", code=1)
 
 
-def _run_flow(flow, home, registry_file, only, demo_url):  # type: ignore[no-untyped-def]
+def _run_flow(flow, home, registry_file, only, demo_url, when):  # type: ignore[no-untyped-def]
     import asyncio
 
     return asyncio.run(
@@ -67,6 +104,7 @@ def _run_flow(flow, home, registry_file, only, demo_url):  # type: ignore[no-unt
             registry_file=str(registry_file) if registry_file else None,
             only=list(only) if only else None,
             demo_url=demo_url,
+            as_of=when.isoformat() if when else None,
         )
     )
 

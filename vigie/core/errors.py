@@ -15,6 +15,14 @@ class UnknownFormatError(ParseError):
     """Format detection recognised no family in a file."""
 
 
+class ParseLimitError(ParseError):
+    """A parse passed its source's time or memory limit and was stopped; the message names the limit."""
+
+
+class FetchRefusedError(VigieError):
+    """The network policy refused a URL (scheme, or an address outside the allowed networks); names why."""
+
+
 class SourceConfigError(VigieError):
     """The source registry (sources.toml) is invalid; the message names the source and the key."""
 
@@ -30,6 +38,14 @@ class SectorsConfigError(VigieError):
 
 class RegionsConfigError(VigieError):
     """config/regions.toml is missing or malformed; the message names the entry and field."""
+
+
+class PlacesConfigError(VigieError):
+    """config/places.toml or config/equipment.toml is invalid; the message names the row and the field."""
+
+
+class GeocoderError(VigieError):
+    """The optional geocoder could not answer (server down, bad answer); names the server and the address."""
 
 
 # --- store ------------------------------------------------------------------------------------------------
@@ -50,7 +66,22 @@ class QueryError(WarehouseError):
 
 
 class FilterError(VigieError):
-    """A feed or theme filter has an unknown or malformed value; names the parameter."""
+    """A feed or theme filter has an unknown or malformed value; names the parameter.
+
+    `param`, `problem` (a wording key: unknown_value, unknown_param, too_long, not_number, out_of_range,
+    not_region, repeated), `value` and `accepted` let a page say the same thing in the reader's language."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        param: str = "",
+        problem: str = "",
+        value: str = "",
+        accepted: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.param, self.problem, self.value, self.accepted = param, problem, value, accepted
 
 
 # --- publish ----------------------------------------------------------------------------------------------
@@ -64,3 +95,11 @@ class MailError(VigieError):
 
 class NewsletterError(VigieError):
     """An issue cannot be made or sent as asked (empty issue, unknown theme, too large)."""
+
+
+class DraftError(NewsletterError):
+    """A newsroom draft cannot be read or changed as asked (unreadable file, unknown item, bad position)."""
+
+
+class AccountError(VigieError):
+    """A newsroom account cannot be added, found or checked (bad name, duplicate, unreadable accounts file)."""

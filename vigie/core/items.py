@@ -5,7 +5,7 @@ keys exist, what they hold, and checks them.
 
 Raw record (what a family parser yields; also what is kept in raw/<run>/<source>.jsonl):
     source, family, kind, native_id, url, title, summary, language, texts, published_at, deadline_at,
-    starts_at, ends_at, timezone, organiser, organiser_type, location, postal_code, city, country, nuts,
+    starts_at, ends_at, timezone, organiser, organiser_type, location, postal_code, city, country, latitude, longitude, nuts,
     cpv, status, notice_type, budget_amount, budget_currency, sectors, regions, scope, raw_ref
   - texts: {lang: {"title": str, "summary": str}} for every language the source gives
   - dates: ISO 8601 strings; "YYYY-MM-DD" for a date only; a naive "YYYY-MM-DDTHH:MM:SS" is local time in
@@ -13,6 +13,11 @@ Raw record (what a family parser yields; also what is kept in raw/<run>/<source>
   - summary may still hold markup or entities: cleaning is refine's job
   - cpv may carry check digits ("45000000-7"); nuts are NUTS codes ("BE100"); status is the source's hint
   - sectors/regions/scope are the source's defaults from the registry, refine adds its own tags
+  - kind is the source's declared kind (registry, parser, `--kind`): only a prior, refine.kind gives the kind
+  - what a notice says about who can bid, for refine.fit: lots (number of lots), lot_values (estimated value of
+    each lot, in budget_currency), sme_suitable (True/False, eForms BT-726), procedure (eForms/R2 procedure
+    code: open, restricted, neg-w-call, comp-dial...), duration_months, framework (True for a framework
+    agreement), reserved (text: a contract reserved to sheltered workshops, social enterprises...)
 Item (what refine yields, `vigie parse` prints and `opportunities` stores): ITEM_FIELDS below.
 """
 
@@ -23,7 +28,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-KINDS = ("tender", "call", "event")
+# news: an article or announcement, kept and queryable but never pushed as an opportunity (refine.kind)
+KINDS = ("tender", "call", "event", "news")
+FITS = ("good", "possible", "unlikely")
 STATUSES = ("forthcoming", "open", "closed", "cancelled", "awarded")
 SCOPES = ("local", "regional", "community", "federal", "european", "international")
 DEADLINE_PRECISIONS = ("datetime", "date")
@@ -32,6 +39,7 @@ DEADLINE_PRECISIONS = ("datetime", "date")
 ITEM_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
     "id": ((str,), True),
     "kind": ((str,), True),
+    "kind_reason": ((str,), False),
     "source": ((str,), True),
     "native_id": ((str,), True),
     "url": ((str,), False),
@@ -56,6 +64,8 @@ ITEM_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
     "budget_currency": ((str,), False),
     "cluster_id": ((str,), False),
     "flags": ((list,), True),
+    "fit": ((str,), False),
+    "fit_reasons": ((list,), False),  # not required: items stored before refine.fit have none
 }
 
 RAW_FIELDS = (
@@ -79,12 +89,21 @@ RAW_FIELDS = (
     "postal_code",
     "city",
     "country",
+    "latitude",
+    "longitude",
     "nuts",
     "cpv",
     "status",
     "notice_type",
     "budget_amount",
     "budget_currency",
+    "lots",
+    "lot_values",
+    "sme_suitable",
+    "procedure",
+    "duration_months",
+    "framework",
+    "reserved",
     "sectors",
     "regions",
     "scope",
@@ -127,6 +146,8 @@ def validate_item(item: dict[str, Any]) -> list[str]:
         return errors
     if item["kind"] not in KINDS:
         errors.append(f"kind {item['kind']!r} is not one of {', '.join(KINDS)}")
+    if item.get("fit") and item["fit"] not in FITS:
+        errors.append(f"fit {item['fit']!r} is not one of {', '.join(FITS)}")
     if item.get("status") and item["status"] not in STATUSES:
         errors.append(f"status {item['status']!r} is not one of {', '.join(STATUSES)}")
     if item.get("scope") and item["scope"] not in SCOPES:

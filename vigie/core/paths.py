@@ -33,3 +33,8 @@ def raw_dir(run_id: str, base: Path | None = None) -> Path:
 
 def newsletters_dir(base: Path | None = None) -> Path:
     return (base or home()) / "newsletters"
+
+
+def newsroom_dir(base: Path | None = None) -> Path:
+    """The newsroom's state: accounts, the session key, drafts and the copies of sent issues."""
+    return (base or home()) / "newsroom"

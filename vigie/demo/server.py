@@ -60,9 +60,30 @@ class DemoHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
 
-# Items whose only identifier is their page URL get an id derived from it, and links in the newsletter and
-# feeds point at it: a fixed port keeps both the same from one demo run to the next.
+# The port the demo tries first. Ids and links do not depend on it: each served document is given its real
+# public address before it is parsed (vigie/demo/public_urls.py).
 DEMO_PORT = int(os.environ.get("VIGIE_DEMO_PORT", "8647"))
+
+# The day `vigie run --demo` behaves as on, unless --as-of says otherwise. The sample's notices are real, so
+# old, and spread over 2018-2024: no day has them all open. On this one the creative-sector calls of 2021 are
+# (ARTE's social-media formats closing in 4 days, OTW's communication agency in 20), with the TED notices
+# published before it; notices published after it are left out, as a run on that day would not know them.
+DEMO_AS_OF = "2021-08-20"
+
+# The demo server stands in for the UiTdatabank API, which wants a client id; the real one is never needed.
+_DEMO_ENV = {"VIGIE_UITDATABANK_CLIENT_ID": "vigie-demo"}
+
+
+@contextmanager
+def demo_environment() -> Iterator[None]:
+    """Placeholders the demo's stand-in servers accept, for the duration of the block; values already set win."""
+    added = {k: v for k, v in _DEMO_ENV.items() if not os.environ.get(k)}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for key in added:
+            os.environ.pop(key, None)
 
 
 @contextmanager

@@ -13,7 +13,7 @@ SELECT
     starts_at::TIMESTAMPTZ AS starts_at,
     ends_at::TIMESTAMPTZ AS ends_at,
     organiser, country, regions, scope, location, cpv, sectors, status,
-    budget_amount, budget_currency, cluster_id, flags,
+    budget_amount, budget_currency, cluster_id, flags, kind_reason, fit, fit_reasons,
     CASE WHEN language IS NULL THEN map_keys(texts)
          ELSE list_prepend(language, list_filter(map_keys(texts), lambda k: k <> language))
     END AS languages,
@@ -29,5 +29,6 @@ SELECT
         coalesce(starts_at, ''), coalesce(ends_at, ''), coalesce(organiser, ''), coalesce(country, ''),
         coalesce(regions::VARCHAR, ''), coalesce(scope, ''), coalesce(location, ''), coalesce(cpv::VARCHAR, ''),
         coalesce(sectors::VARCHAR, ''), coalesce(status, ''), coalesce(budget_amount::VARCHAR, ''),
-        coalesce(budget_currency, ''), coalesce(cluster_id, ''), coalesce(flags::VARCHAR, ''))) AS content_hash
+        coalesce(budget_currency, ''), coalesce(cluster_id, ''), coalesce(flags::VARCHAR, ''),
+        coalesce(kind_reason, ''), coalesce(fit, ''), coalesce(fit_reasons::VARCHAR, ''))) AS content_hash
 FROM typed;

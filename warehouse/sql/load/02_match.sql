@@ -9,6 +9,7 @@ SELECT
     o.title AS old_title,
     o.starts_at AS old_starts_at,
     o.ends_at AS old_ends_at,
-    o.url AS old_url
+    o.url AS old_url,
+    o.flags AS old_flags
 FROM incoming i
 LEFT JOIN opportunities o ON o.id = i.id;

@@ -6,7 +6,8 @@ UPDATE opportunities AS o SET
     ends_at = i.ends_at, organiser = i.organiser, country = i.country, regions = i.regions, scope = i.scope,
     location = i.location, cpv = i.cpv, sectors = i.sectors, status = i.status,
     budget_amount = i.budget_amount, budget_currency = i.budget_currency, cluster_id = i.cluster_id,
-    flags = i.flags, languages = i.languages, search_text = i.search_text, content_hash = i.content_hash,
+    flags = i.flags, kind_reason = i.kind_reason, fit = i.fit, fit_reasons = i.fit_reasons,
+    languages = i.languages, search_text = i.search_text, content_hash = i.content_hash,
     last_seen_at = $now, updated_at = $now, run_id = $run_id
 FROM incoming i JOIN matched m USING (id)
 WHERE o.id = i.id AND m.is_changed;

@@ -1,6 +1,7 @@
 -- Whole items of the published snapshot for feeds, pages and newsletters (warehouse.filters.select_items).
 -- Placeholders: filter, a Filter's WHERE condition (bound parameters only); order, an ORDER BY list that
--- Vigie's own code writes.
+-- Vigie's own code writes. Every column read costs a scan of it over the whole table (a few ms per 100,000
+-- items), so only what feeds, pages and newsletters show is read.
 SELECT
     id,
     kind,
@@ -28,6 +29,8 @@ SELECT
     budget_currency,
     cluster_id,
     languages,
+    flags,
+    fit,
     first_seen_at,
     last_seen_at,
     updated_at

@@ -7,5 +7,7 @@ WHERE ({filter})
   AND coalesce(status, 'open') IN ('open', 'forthcoming')
   AND deadline_at >= ? AND deadline_at <= ?
   AND id NOT IN (SELECT unnest(?::VARCHAR[]))
-ORDER BY deadline_at, id
+-- newsletters.issue.rank_key: unlikely fit last, deadline day (Brussels), fit, freshest first
+ORDER BY fit IS NOT DISTINCT FROM 'unlikely', (deadline_at AT TIME ZONE 'Europe/Brussels')::DATE NULLS LAST,
+         CASE fit WHEN 'good' THEN 0 WHEN 'unlikely' THEN 2 ELSE 1 END, first_seen_at DESC NULLS LAST, id
 LIMIT ?

@@ -6,5 +6,5 @@ SELECT
     o.*,
     coalesce(o.deadline_at, o.starts_at) AS next_date,
     coalesce(o.status, 'open') IN ('open', 'forthcoming')
-        AND (o.deadline_at IS NULL OR o.deadline_at >= now()) AS is_live
+        AND (o.deadline_at IS NULL OR o.deadline_at >= as_of()) AS is_live
 FROM opportunities o;

@@ -1,0 +1,174 @@
+"""An item's kind from what it says: tender, call, event or news, with the reason (`kind_reason`).
+
+The source's declared kind (registry `kind`, the parser's, `vigie parse --kind`) is a prior, not the answer: a
+news article in a "calls" feed is news, an info session announced in a calls feed is an event. The signals, in
+the order they are trusted (config/kinds.toml says the same for the people who edit the words):
+  1. structured data: official procurement notices (TED, e-Procurement, OCDS) are tenders; an EU Funding &
+     Tenders topic keeps the type it declares; a calendar entry or schema.org Event (it has a start) is an
+     event unless its title is plainly a call and names no event word;
+  2. the vocabulary of calls, events and tenders in FR/NL/EN (config/kinds.toml), in the title (counts double)
+     and the summary;
+  3. dates: a deadline backs a call or tender, a start backs an event;
+  4. nothing of the above: news.
+
+Matching reuses the sector taxonomy's word tables (refine.sectors.Taxonomy): each distinct token's verdict is
+memoised, so classifying an item is a tokenising pass plus dict lookups. `classify_batch` runs a whole batch in
+one pass; refine calls `kind_stage` per item inside its batch loop, after dates (a deadline is a signal).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from refine.sectors import KeywordTables, Taxonomy
+from vigie.core.config import load_toml
+from vigie.core.errors import SectorsConfigError
+from vigie.core.paths import CONFIG_DIR
+
+OPPORTUNITY_KINDS = ("call", "event", "tender")
+# Official procurement notices: a tender whatever the text says (a design contest is a tender too).
+NOTICE_FAMILIES = frozenset({"eforms", "ted", "ted_r2", "bosa", "ocds"})
+# Families whose records carry a type of their own (SEDIA: grant or tender topic): trusted as declared.
+TYPED_FAMILIES = frozenset({"sedia"})
+# Families whose records are events by construction (they have a start).
+EVENT_FAMILIES = frozenset({"ics", "jsonld"})
+SUMMARY_CHARS = 1500  # the first paragraphs say what a text is; the rest costs scan time
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Strong and weak words of every kind in one table (weak ones tagged "weak:<kind>"): one pass per text."""
+
+    words: Taxonomy
+
+
+def _tables(path: Path) -> Vocabulary:
+    data = load_toml(path, SectorsConfigError, "file not found (the kind vocabulary lives there)")
+    blocks = data.get("kind")
+    if not isinstance(blocks, list) or not blocks:
+        raise SectorsConfigError(f"{path}: no [[kind]] blocks")
+    tables = KeywordTables()
+    for block in blocks:
+        kind = block.get("id")
+        if kind not in OPPORTUNITY_KINDS:
+            raise SectorsConfigError(f"{path}: [[kind]] id {kind!r} should be one of {OPPORTUNITY_KINDS}")
+        tables.add(kind, block.get("strong", {}), f"{path}: kind {kind!r}: strong", SectorsConfigError)
+        tables.add(f"weak:{kind}", block.get("weak", {}), f"{path}: kind {kind!r}: weak", SectorsConfigError)
+    ids = (*OPPORTUNITY_KINDS, *(f"weak:{k}" for k in OPPORTUNITY_KINDS))
+    return Vocabulary(Taxonomy(ids=ids, cpv={}, cpv_lengths=(), cpv_without_keywords=(), **tables.compiled()))
+
+
+_vocabulary: Vocabulary | None = None
+
+
+def vocabulary(path: Path | None = None) -> Vocabulary:
+    """The compiled config/kinds.toml (loaded once; pass `path` to load another file)."""
+    global _vocabulary
+    if path is not None:
+        return _tables(path)
+    if _vocabulary is None:
+        _vocabulary = _tables(CONFIG_DIR / "kinds.toml")
+    return _vocabulary
+
+
+def _scores(tax: Taxonomy, title: str, summary: str) -> tuple[dict[str, int], dict[str, int]]:
+    """(strong, weak) scores per kind: 2 for a word in the title, 1 in the summary."""
+    in_title = tax.sectors_of_text(title)
+    in_summary = tax.sectors_of_text(summary[:SUMMARY_CHARS]) if summary else set()
+    strong: dict[str, int] = {}
+    weak: dict[str, int] = {}
+    for tag in in_title | in_summary:
+        kind = tag.removeprefix("weak:")
+        (weak if kind != tag else strong)[kind] = 2 * (tag in in_title) + (tag in in_summary)
+    return strong, weak
+
+
+def _best(scores: dict[str, int], declared: str | None) -> str | None:
+    if not scores:
+        return None
+    top = max(scores.values())
+    leaders = [k for k in OPPORTUNITY_KINDS if scores.get(k) == top]
+    return declared if declared in leaders else leaders[0]
+
+
+def classify(
+    title: str,
+    summary: str | None,
+    *,
+    family: str | None,
+    declared: str | None,
+    has_deadline: bool,
+    has_start: bool,
+) -> tuple[str, str]:
+    """(kind, reason) of one item; see the module docstring for the order of the signals."""
+    declared = declared if declared in OPPORTUNITY_KINDS or declared == "news" else None
+    if family in NOTICE_FAMILIES:
+        return "tender", f"notice:{family}"
+    if family in TYPED_FAMILIES and declared:
+        return declared, f"notice:{family}"
+    words = vocabulary().words
+    if family in EVENT_FAMILIES and has_start:
+        title_cues = words.sectors_of_text(title or "")
+        if "call" in title_cues and "event" not in title_cues:
+            return "call", "text:call-in-calendar"
+        return "event", f"structured:{family}"
+    if family in EVENT_FAMILIES and declared == "event":
+        return "event", f"structured:{family}"  # a calendar entry without a readable start: quarantined, kept
+    strong, weak_scores = _scores(words, title or "", summary or "")
+    kind = _best(strong, declared)
+    if has_start and kind == "call" and strong.get("event", 0) >= strong["call"]:
+        kind = "event"  # an info session about a call: what one does on that date is attend
+    if kind is not None:
+        if kind == "event" and not has_start:
+            # An event one cannot date is not something to attend; a deadline still makes it answerable.
+            return (
+                ("call", "text:event-without-date+deadline")
+                if has_deadline
+                else ("news", "event-without-date")
+            )
+        return kind, f"text:{kind}"
+    weak = _best(weak_scores, declared)
+    if weak in ("call", "tender") and has_deadline:
+        return weak, f"weak-text:{weak}+deadline"
+    if weak == "event" and has_start:
+        return "event", "weak-text:event+start"
+    if has_deadline:
+        return ("tender" if declared == "tender" else "call"), "deadline"
+    if has_start:
+        return "event", "start-date"
+    if declared == "news":
+        return "news", "declared:news"
+    return "news", "no-opportunity-cue"
+
+
+def classify_batch(rows: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(kind, reason) for each row {title, summary, family, declared, has_deadline, has_start}, in order."""
+    return [
+        classify(
+            row.get("title") or "",
+            row.get("summary"),
+            family=row.get("family"),
+            declared=row.get("declared"),
+            has_deadline=bool(row.get("has_deadline")),
+            has_start=bool(row.get("has_start")),
+        )
+        for row in rows
+    ]
+
+
+def kind_stage(item: dict[str, Any], record: dict[str, Any]) -> None:
+    """Sets item kind and kind_reason, after dates (the item's deadline and start are signals)."""
+    if "family" not in record and record.get("kind_reason"):
+        item["kind_reason"] = record["kind_reason"]  # an item fed back through refine: already decided
+        return
+    item["kind"], item["kind_reason"] = classify(
+        item["title"] or "",
+        item["summary"],
+        family=record.get("family"),
+        declared=item["kind"],
+        has_deadline=item["deadline_at"] is not None,
+        has_start=item["starts_at"] is not None,
+    )

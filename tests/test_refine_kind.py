@@ -1,0 +1,132 @@
+"""Kind from the text (refine.kind): the declared kind is a prior, news is recognised, structure decides first."""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from refine.kind import classify, classify_batch, vocabulary
+from refine.pipeline import refine_and_cluster
+from spiders import parsers
+from vigie.core.errors import SectorsConfigError
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def _kind(title: str, summary: str = "", **signals) -> tuple[str, str]:
+    options = {"family": "feed", "declared": "call", "has_deadline": False, "has_start": False} | signals
+    return classify(title, summary, **options)
+
+
+def _feed_items(name: str, kind: str | None) -> list[dict]:
+    body = (FIXTURES / "feeds" / name).read_bytes()
+    records = list(
+        parsers.parse(body, "feed", source="f", url="https://example.org/feed", options={"kind": kind})
+    )
+    for record in records:
+        record["kind"] = kind
+    return refine_and_cluster(records, now=NOW).items
+
+
+@pytest.mark.parametrize("kind", ["call", None])
+def test_football_news_in_a_calls_feed_is_news(kind):
+    items = _feed_items("rsparser_fcutrecht_nl_broken_xml_decl.rss", kind)
+    assert len(items) == 20  # every entry kept: none refused for a missing kind
+    assert {i["kind"] for i in items} == {"news"}
+
+
+def test_psychology_magazine_is_news():
+    items = _feed_items("picofeed_cerclepsy_fr.xml", "call")
+    assert [i["kind"] for i in items] == ["news"] * 7
+    assert items[0]["kind_reason"] == "no-opportunity-cue"
+
+
+def test_call_vocabulary_in_three_languages():
+    assert _kind("Appel à projets « Arts de la scène » 2027", declared=None) == ("call", "text:call")
+    assert _kind("Open oproep: projectsubsidies voor makers", declared=None)[0] == "call"
+    assert _kind("Open call for artists: residency in Ghent", declared=None)[0] == "call"
+
+
+def test_info_session_in_a_calls_feed_is_an_event_when_dated():
+    assert _kind("Infosessie projectsubsidies kunsten", has_start=True) == ("event", "text:event")
+    # without a date to attend, an announced session is not something to put in an agenda
+    assert _kind("Infosessie voor makers") == ("news", "event-without-date")
+
+
+def test_tender_vocabulary_beats_the_declared_call():
+    assert _kind("Marché public de services de captation vidéo", declared="call") == ("tender", "text:tender")
+
+
+def test_official_notices_are_tenders_whatever_the_text():
+    assert _kind("Concours de maîtrise d'œuvre", family="eforms") == ("tender", "notice:eforms")
+    assert _kind("Call for Expressions of Interest", family="ted_r2") == ("tender", "notice:ted_r2")
+
+
+def test_calendar_entries_are_events_unless_plainly_a_call():
+    assert _kind("Repair Café", family="ics", declared="event", has_start=True) == ("event", "structured:ics")
+    assert (
+        _kind("Appel à candidatures résidences 2027", family="ics", declared="event", has_start=True)[0]
+        == "call"
+    )
+
+
+def test_weak_words_need_a_date():
+    assert _kind("Apple wins design award", declared=None)[0] == "news"
+    assert _kind("Photography award 2027", declared=None, has_deadline=True) == (
+        "call",
+        "weak-text:call+deadline",
+    )
+
+
+def test_a_deadline_alone_makes_a_call():
+    assert _kind("Festival Off 2027 : programmation", declared=None, has_deadline=True)[0] in (
+        "call",
+        "event",
+    )
+    assert _kind("Quinzaine des réalisateurs", declared=None, has_deadline=True) == ("call", "deadline")
+
+
+def test_batch_gives_the_same_answers_in_order():
+    rows = [
+        {"title": "Appel à projets", "family": "feed"},
+        {"title": "FC Utrecht wint met 3-1", "family": "feed", "declared": "call"},
+        {"title": "x", "family": "bosa"},
+    ]
+    assert [k for k, _ in classify_batch(rows)] == ["call", "news", "tender"]
+
+
+def test_vocabulary_errors_name_the_file_and_kind(tmp_path):
+    path = tmp_path / "kinds.toml"
+    path.write_text('[[kind]]\nid = "party"\n', encoding="utf-8")
+    with pytest.raises(SectorsConfigError, match=r"kinds\.toml: \[\[kind\]\] id 'party'"):
+        vocabulary(path)
+
+
+def _eval():
+    path = Path(__file__).resolve().parents[1] / "bench" / "evals" / "kinds.py"
+    spec = importlib.util.spec_from_file_location("kinds_eval", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_labelled_set_is_large_real_and_split_by_hash():
+    rows = _eval().read_rows()
+    assert len(rows) >= 400
+    assert {r["expected"] for r in rows} == {"call", "event", "tender", "news"}
+    held_out = sum(r["split"] == "held-out" for r in rows)
+    assert 0.4 < held_out / len(rows) < 0.6
+
+
+def test_held_out_targets():
+    result = _eval().run("held-out")
+    if result["skipped_corpus_absent"]:
+        pytest.skip("../shared/corpus absent: some held-out rows are references into it")
+    # Measured 2026-11-23 on 220 held-out rows: news pushed 0.0, recognised 0.989, accuracy 0.989.
+    assert result["news_reaching_newsletter"] <= 0.03
+    assert result["opportunities_recognised"] >= 0.95
+    assert result["kind_accuracy_among_opportunities"] >= 0.90
