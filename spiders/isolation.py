@@ -101,14 +101,24 @@ def _serve(conn: Any) -> None:
             reply = ("crash", _one_line(exc))
         finally:
             resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-        retire = reply[0] == "memory" or peak_mb > _RETIRE_RSS_MB
+        retire = reply[0] == "memory" or _resident_mb() > _RETIRE_RSS_MB
         try:
             conn.send((*reply, retire))
         except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
             conn.send(("crash", f"result not sent back: {_one_line(exc)}", True))
         if retire:
             return
+
+
+def _resident_mb() -> int:
+    """This worker's resident memory now. Not ru_maxrss: Linux carries it over execve, so a worker started by a
+    big parent process would read the parent's peak and retire after every call."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            pages = int(fh.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") // 2**20
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 # --- the parent side ------------------------------------------------------------------------------------

@@ -227,3 +227,24 @@ def _environ(pid: int) -> str:
         return Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace")
     except OSError:
         return ""
+
+
+def test_a_worker_started_by_a_big_process_is_kept(tmp_path):
+    # Linux carries a process's peak memory (ru_maxrss) over execve: a worker started by a run that already
+    # holds 700 MB must not read that as its own and be replaced after every parse.
+    script = (
+        "import sys\n"
+        f"sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(Path(__file__).parents[1])!r}]\n"
+        "held = bytearray(700 * 2**20)\n"
+        "held[::4096] = b'x' * len(held[::4096])\n"
+        "from spiders import isolation\n"
+        "pool = isolation.Pool(1)\n"
+        "pool.call('pathological_parsers:spin', (0,), isolation.Limits())\n"
+        "print(len(pool._idle))\n"
+        "pool.close()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.stdout.strip() == "1", done.stderr[-500:]

@@ -219,7 +219,8 @@ def test_record_without_identifier_gets_an_url_hash(pipeline: types.ModuleType) 
 
 
 def test_quarantine_without_title(pipeline: types.ModuleType) -> None:
-    record = _feed_call(native_id="no-title", title=None, summary=None)
+    # Nothing to name it by: no title, no text, no address (one with a text is named by it: test_refine_titles)
+    record = _feed_call(native_id="no-title", title=None, summary=None, url=None)
     result = pipeline.refine([record, _feed_call()], now=NOW)
     assert len(result.items) == 1
     assert result.quarantined == [
