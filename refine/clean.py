@@ -62,6 +62,8 @@ def sanitise_record(record: dict) -> dict:
     """The record as it enters refine: every string in it (keys and nested values too) without what cannot be
     encoded (controls become spaces, the rest is dropped), flagged UNENCODABLE_FLAG. A clean record, the usual
     case, is returned as is: one regex test per string."""
+    if _clean_at_a_glance(record):
+        return record
     dirty = [False]
     cleaned = _sanitised(record, dirty, 0)
     if not dirty[0]:
@@ -70,6 +72,28 @@ def sanitise_record(record: dict) -> dict:
     if isinstance(flags, (list, tuple)) and UNENCODABLE_FLAG not in flags:
         cleaned["flags"] = [*flags, UNENCODABLE_FLAG]
     return cleaned  # flags that are not a list are the malformed record's own problem (refine quarantines it)
+
+
+# What repr() writes for the characters _UNENCODABLE matches (it escapes every one of them), so one C-level repr
+# and one search tell that a record is clean; a literal backslash that merely looks like one takes the exact path.
+_ESCAPED = re.compile(r"\\x(?:0[0-8bce-f]|1[0-9a-f]|7f)|\\u(?:d[89a-f][0-9a-f]{2}|fff[ef])")
+
+
+def _clean_at_a_glance(record: object) -> bool:
+    """True when the record has nothing to clean: no unencodable character and no nesting past _MAX_DEPTH."""
+    try:
+        if _ESCAPED.search(repr(record)):
+            return False
+    except RecursionError:
+        return False
+    stack = [(record, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            return False
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((v, depth + 1) for v in children if isinstance(v, (dict, list, tuple)))
+    return True
 
 
 def _sanitised(value: object, dirty: list[bool], depth: int) -> Any:
