@@ -212,6 +212,8 @@ def test_browse_page_reads_without_sideways_scroll(server: str, browser: object,
     for card in cards:  # every card fits the window
         assert card.rect["x"] >= 0 and card.rect["x"] + card.rect["width"] <= inner
     first = cards[0]
+    # A member sees an opportunity on the first screen, not only the filter form (on a phone too).
+    assert first.rect["y"] < 900
     assert first.find_element(By.CSS_SELECTOR, ".kind").text.lower() == "appel à projets"
     assert first.find_element(By.CSS_SELECTOR, ".left").text == "5 jours restants"
     OUTPUT.mkdir(exist_ok=True)
