@@ -13,7 +13,7 @@ from spiders.parsers import parse
 from warehouse.clock import set_clock
 from warehouse.store import Warehouse
 
-ICS = Path(__file__).resolve().parent / "fixtures" / "ics"  # the calendars are the parser tests' own
+PLACES = Path(__file__).resolve().parent / "fixtures" / "places"
 AS_OF = datetime(2019, 2, 1, 9, tzinfo=UTC)
 AGENDAS = {"cottbus": "rie_fablab_cottbus_public_events.ics", "machbar": "rie_machbar_calendar.ics"}
 
@@ -26,7 +26,7 @@ def build(home: Path) -> Path:
         records = [
             {**r, "kind": "event"}
             for r in parse(
-                (ICS / name).read_bytes(), "ics", source=source, url=f"https://x/{name}", options=options
+                (PLACES / name).read_bytes(), "ics", source=source, url=f"https://x/{name}", options=options
             )
         ]
         warehouse.load(refine_and_cluster(records, now=AS_OF).items, f"run-{source}", AS_OF)

@@ -14,12 +14,12 @@ from flows.places import fill
 from spiders.parsers import parse
 from vigie.core.paths import warehouse_path
 
-ICS = Path(__file__).resolve().parent / "fixtures" / "ics"  # the calendars are the parser tests' own
+PLACES = Path(__file__).resolve().parent / "fixtures" / "places"
 NOW = datetime(2021, 8, 20, 9, tzinfo=UTC)
 
 
 def raw_file(tmp_path: Path, name: str, source: str) -> Path:
-    records = parse((ICS / name).read_bytes(), "ics", source=source, url=f"https://x/{name}", options={})
+    records = parse((PLACES / name).read_bytes(), "ics", source=source, url=f"https://x/{name}", options={})
     path = tmp_path / f"{source}.jsonl"
     path.write_text("".join(json.dumps({**r, "kind": "event"}) + "\n" for r in records), encoding="utf-8")
     return path
