@@ -8,6 +8,17 @@ clusters of everything loaded before it, as a run sees the warehouse) and loaded
 then dropped. Linear cost means the last batch costs about what the first did, while the warehouse has grown
 tenfold: `growth` is the last batch's seconds over the first's. Peak memory is the process's maximum resident
 set size (DuckDB's included). Last line: JSON with items, seconds, items_per_s, growth, peak_rss_mb.
+
+    .venv/bin/python bench/scale.py --workers 1,2 --items 100000
+
+With --workers, the same N records are refined once per worker count: 1 in this process, more on a Dask
+LocalCluster of that many worker processes (flows.refine_dask, through prefect-dask; started and warmed before
+the timing, its start-up reported apart). Then the refined batch goes the distributed way: written to staging
+as Parquet (warehouse.staging), read back, clustered and loaded by the single loader (warehouse.staged_load).
+--repeat R alternates the counts R times (1, 2, 1, 2, ...) and reports medians. Last line: JSON with items_per_s
+per worker count, speedup (the most workers against 1), each worker's peak
+resident memory (its own VmHWM, asked through client.run), the staging and load seconds, and the load
+average before and after.
 """
 
 from __future__ import annotations
@@ -47,7 +58,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=100_000)
+    parser.add_argument("--workers", help="worker counts to compare, e.g. 1,2 (refine on Dask)")
+    parser.add_argument("--repeat", type=int, default=1, help="with --workers: tries per count, alternating")
     args = parser.parse_args()
+    if args.workers:
+        from scale_workers import compare_workers  # bench/scale_workers.py
+
+        compare_workers(_refine_bench(), args.items, [int(w) for w in args.workers.split(",")], args.repeat)
+        return
 
     workload = _refine_bench()
     _, records, _ = workload.read_inputs()

@@ -6,8 +6,9 @@ For each part ("tuned": the rows rules were written on; "held-out": rows nobody 
 language accuracy overall and on texts of <= 4 words (bench/evals/language.py), free-text deadline exact-match
 rate and false positives (bench/evals/deadlines.py), status accuracy and procurement deadlines
 (bench/evals/status.py), kind/sector/fit figures (bench/evals/kinds.py); "n/a" for an eval not present. Then the
-sector and place tables on the whole sets and throughputs (single process, one thread). Misses are printed for
-the tuned part only. The last line is one JSON object with every figure of both parts, for the lead's report.
+sector figures per part (bench/evals/sectors.py, the per-sector table of the tuned part only), the place table on
+the whole set and throughputs (single process, one thread). Misses are printed for the tuned part only. The last
+line is one JSON object with every figure of both parts, for the lead's report.
 Throughput figures on a shared machine are noisy: rerun to compare.
 """
 
@@ -33,7 +34,7 @@ sys.path.append(str(ROOT / "bench"))  # after the root: bench/refine.py is not t
 
 from refine.language import detect_language, detect_many  # noqa: E402
 from refine.regions import tag_place  # noqa: E402
-from refine.sectors import tag_sectors, taxonomy  # noqa: E402
+from refine.sectors import tag_sectors  # noqa: E402
 
 LABELLED = ROOT / "tests" / "labelled"
 # Texts from corpus files without a redistribution licence are not copied into tests/labelled: their rows hold a
@@ -85,47 +86,6 @@ def sector_text(row: dict[str, str]) -> str:
     return f"{row['title']}. {row['summary']}" if row["summary"] else row["title"]
 
 
-def sector_figures(rows: list[dict[str, str]]) -> dict[str, Any]:
-    tp: Counter[str] = Counter()
-    fp: Counter[str] = Counter()
-    fn: Counter[str] = Counter()
-    exact = 0
-    for row in rows:
-        expected = {s for s in row["expected"].split(",") if s}
-        got = set(tag_sectors(sector_text(row), [c for c in row["cpv"].split(",") if c], []))
-        exact += got == expected
-        for s in got & expected:
-            tp[s] += 1
-        for s in got - expected:
-            fp[s] += 1
-        for s in expected - got:
-            fn[s] += 1
-    table = {}
-    for sid in taxonomy().ids:
-        support = tp[sid] + fn[sid]
-        if not support and not fp[sid]:
-            continue
-        table[sid] = {
-            "precision": tp[sid] / (tp[sid] + fp[sid]) if tp[sid] + fp[sid] else 0.0,
-            "recall": tp[sid] / support if support else 0.0,
-            "support": support,
-            "tp": tp[sid],
-            "fp": fp[sid],
-            "fn": fn[sid],
-        }
-    scored = [v for v in table.values() if v["support"]]
-    return {
-        "items": len(rows),
-        "real_items": sum(r["origin"] != "written" for r in rows),
-        "exact_match": exact / len(rows),
-        "macro_precision": sum(v["precision"] for v in scored) / len(scored),
-        "macro_recall": sum(v["recall"] for v in scored) / len(scored),
-        "micro_precision": sum(tp.values()) / max(1, sum(tp.values()) + sum(fp.values())),
-        "micro_recall": sum(tp.values()) / max(1, sum(tp.values()) + sum(fn.values())),
-        "per_sector": table,
-    }
-
-
 def place_raw(row: dict[str, str]) -> dict[str, Any]:
     raw: dict[str, Any] = {
         k: row[k] or None
@@ -161,7 +121,7 @@ def throughput(fn: Callable[[], int], seconds: float) -> float:
 
 PARTS = ("tuned", "held-out")
 # bench/evals/<module>: its run(part) -> dict figures (modules written by other engineers may not be there yet).
-EVALS = ("language", "deadlines", "status", "kinds")
+EVALS = ("language", "deadlines", "status", "kinds", "sectors")
 
 
 def eval_runner(name: str) -> Callable[[str], dict[str, Any]] | None:
@@ -197,7 +157,7 @@ def print_part(part: str, figures: dict[str, Any]) -> None:
         f"{dead['deadline_found']}/{dead['deadline_positives']} found, "
         f"false positives {dead['deadline_false_positives']}"
     )
-    for name in ("status", "kinds"):
+    for name in ("status", "kinds", "sectors"):
         found = figures[name]
         shown = (
             found
@@ -205,6 +165,9 @@ def print_part(part: str, figures: dict[str, Any]) -> None:
             else ", ".join(f"{k} {_short(v)}" for k, v in found.items() if not isinstance(v, (dict, list)))
         )
         print(f"  {name}: {shown}")
+    if part == "tuned" and isinstance(figures["sectors"], dict):
+        print("  sectors.tsv, tuned part, per sector:")
+        importlib.import_module("evals.sectors").print_table(figures["sectors"])
     if part == "tuned":  # held-out misses stay unread: they are the check, not material for rules
         for err in lang["language_errors"]:
             print(f"  miss (language): {err['expected']} -> {err['got']}: {err['text'][:80]}")
@@ -224,10 +187,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print_part(part, figures)
 
     lang_rows, place_rows = read_tsv("languages.tsv"), read_tsv("places.tsv")
-    sector_rows, skipped = resolve_references(read_tsv("sectors.tsv"))
-    if skipped:
-        print(f"note: {skipped} sector rows skipped: {CORPUS} is absent")
-    sectors = sector_figures(sector_rows)
+    sector_rows, _ = resolve_references(read_tsv("sectors.tsv"))
     # places.tsv is being reshaped for venue matching (issue 17): the place table is printed while it has its columns
     places = place_figures(place_rows) if "expected_regions" in place_rows[0] else None
 
@@ -242,7 +202,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             lambda: sum(1 for t in titles if detect_language(t, "fr") or True), args.repeat_seconds
         ),
         "sectors_items_per_s": throughput(
-            lambda: sum(1 for r in sector_rows if tag_sectors(sector_text(r), [], []) is not None),
+            lambda: sum(
+                1 for r in sector_rows if tag_sectors(sector_text(r), [], [], title=r["title"]) is not None
+            ),
             args.repeat_seconds,
         ),
     }
@@ -251,19 +213,6 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             lambda: sum(1 for r in place_rows if tag_place(place_raw(r))), args.repeat_seconds
         )
 
-    print(
-        f"\nsectors (whole set): {sectors['items']} items ({sectors['real_items']} real), "
-        f"exact match {sectors['exact_match']:.3f}"
-    )
-    print(f"  {'sector':22} {'precision':>9} {'recall':>7} {'support':>8} {'fp':>4} {'fn':>4}")
-    for sid, v in sectors["per_sector"].items():
-        print(
-            f"  {sid:22} {v['precision']:9.2f} {v['recall']:7.2f} {v['support']:8d} {v['fp']:4d} {v['fn']:4d}"
-        )
-    print(
-        f"  macro precision {sectors['macro_precision']:.3f}, macro recall {sectors['macro_recall']:.3f}; "
-        f"micro precision {sectors['micro_precision']:.3f}, micro recall {sectors['micro_recall']:.3f}"
-    )
     if places is not None:
         print(
             f"\nplaces (whole set): {places['rows']} rows, regions {places['regions_accuracy']:.3f}, "
@@ -278,18 +227,17 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         part: {
             name: found
             if isinstance(found, str)
-            else {k: v for k, v in found.items() if not k.endswith("_errors")}
+            else {
+                k: v
+                for k, v in found.items()
+                if not k.endswith("_errors") and k not in ("misses", "per_sector")
+            }
             for name, found in figures.items()
         }
         for part, figures in parts.items()
     }
     summary.update(
         {
-            "sectors_items": sectors["items"],
-            "sectors_macro_precision": round(sectors["macro_precision"], 4),
-            "sectors_macro_recall": round(sectors["macro_recall"], 4),
-            "sectors_micro_precision": round(sectors["micro_precision"], 4),
-            "sectors_micro_recall": round(sectors["micro_recall"], 4),
             **{k: round(v) for k, v in speed.items()},
         }
     )

@@ -52,7 +52,9 @@ def _vevent(item: Mapping[str, Any], lang: str, now: datetime, sequence: int) ->
         alarm.add("trigger", timedelta(days=-ALARM_DAYS))
         event.add_component(alarm)
     if item.get("location"):
-        event.add("location", clean(item["location"]))
+        # ALTREP (RFC 5545 §3.2.1): the page of the place Vigie linked the event to.
+        altrep = {"ALTREP": clean(item["place_url"])} if item.get("place_url") else None
+        event.add("location", clean(item["location"]), parameters=altrep)
     if item.get("url"):
         event.add("url", clean(item["url"]))
     description = describe(item, lang, max_summary=ICS_SUMMARY_CHARS)

@@ -38,6 +38,11 @@ def json_feed(items: list[dict[str, Any]], *, title: str, self_url: str, now: da
                 "fit": item.get("fit"),
                 "organiser": item.get("organiser"),
                 "location": item.get("location"),
+                "place": (
+                    {"id": item["place"]["id"], "name": item["place"].get("name"), "url": item["place_url"]}
+                    if item.get("place_url")
+                    else None
+                ),
                 "languages": list(
                     item.get("languages") or ([item["language"]] if item.get("language") else [])
                 ),

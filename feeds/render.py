@@ -17,6 +17,7 @@ from vigie.core.errors import FilterError
 from vigie.core.languages import UI_LANGS
 from vigie.core.timezone import BRUSSELS
 from warehouse.filters import Filter
+from warehouse.places import place_url
 
 FORMATS = ("atom", "rss", "ics", "json")
 CONTENT_TYPES = {
@@ -64,7 +65,11 @@ def render_feed(
 def render_selected(
     items: list[dict[str, Any]], flt: Filter, fmt: str, now: datetime, base_url: str, lang: str = "fr"
 ) -> tuple[bytes, str]:
-    """Render items chosen by select_for_feed, with the title and self URL that `flt` gives."""
+    """Render items chosen by select_for_feed, with the title and self URL that `flt` gives; an event's place
+    (items.sql `place`) gets the absolute address of its page (`place_url`), a feed being read away from the site."""
+    for item in items:
+        if (item.get("place") or {}).get("id"):
+            item["place_url"] = place_url(item["place"]["id"], lang, base_url)
     return render_feed(
         items,
         fmt,

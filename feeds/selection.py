@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import duckdb
 
+from warehouse.clock import fixed_clock
 from warehouse.connection import sql_text
 from warehouse.filters import Filter, select_items
 
@@ -24,6 +25,15 @@ SCHEDULE_FIELDS = ("deadline_at", "starts_at", "ends_at")
 _ORDER_NEWEST = "least(published_at, first_seen_at) DESC NULLS LAST, id"
 _ICS_DATE = "CASE WHEN kind = 'event' THEN coalesce(ends_at, starts_at) ELSE deadline_at END"
 _ORDER_CALENDAR = "CASE WHEN kind = 'event' THEN starts_at ELSE deadline_at END, id"
+
+
+def reader_now(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None) -> datetime:
+    """The instant a feed is computed at: the reader's own `--as-of` when given, else the day the published
+    run was made as of (`vigie run --as-of`, the demo), else now. Without this a demo built as of 2021 would
+    show every item closed as of today."""
+    if as_of is not None:
+        return as_of
+    return fixed_clock(con) or datetime.now(UTC)
 
 
 def schedule_changes(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, int]:

@@ -95,6 +95,14 @@ def entry_title(item: Mapping[str, Any], lang: str, title: str) -> str:
     return title
 
 
+def _where(item: Mapping[str, Any], lang: str) -> str | None:
+    """Where an event happens: its place and the place's page when Vigie linked it to one, else the location."""
+    place, url = item.get("place") or {}, item.get("place_url")
+    if place.get("name") and url:
+        return t(lang, "where_place", place=clean(place["name"]), url=clean(url))
+    return t(lang, "where", place=clean(item["location"])) if item.get("location") else None
+
+
 def describe(item: Mapping[str, Any], lang: str, max_summary: int | None = None) -> str:
     """The plain-text body of an entry: what a member needs to decide, the dates first."""
     _, summary = item_text(item, lang)
@@ -105,7 +113,7 @@ def describe(item: Mapping[str, Any], lang: str, max_summary: int | None = None)
         for line in (
             when_line(item, lang) if item.get("kind") == "event" else None,
             deadline_line(item, lang),
-            t(lang, "where", place=clean(item["location"])) if item.get("location") else None,
+            _where(item, lang),
             t(lang, "organiser", name=clean(item["organiser"])) if item.get("organiser") else None,
         )
         if line

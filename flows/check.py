@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from refine.pipeline import RefineResult, refine
-from spiders import registry
+from refine.places_rows import check_rows
+from spiders import families, registry
 from spiders.crawl import CollectResult, collect
 
 
@@ -42,5 +43,10 @@ def check_source(name: str, registry_file: Path | None, home: Path) -> CheckRepo
         if result.records_path:
             with open(result.records_path, encoding="utf-8") as fh:
                 records = [json.loads(line) for line in fh]
-        refined = refine(records, now=datetime.now(UTC))
+        if families.BY_NAME[source.family].places:  # a file of places: its rows are checked, never refined
+            checked = check_rows(records)
+            places = [{"kind": "place", "title": p.name, "deadline_at": None} for p in checked.places]
+            refined = RefineResult(items=places, quarantined=checked.refused)
+        else:
+            refined = refine(records, now=datetime.now(UTC))
     return CheckReport(name, result, len(records), refined, source.state, reg.path.name)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
-from spiders import families, parsers
+from spiders import families, isolation, parsers
 from vigie.core.errors import ParseError
 from vigie.core.items import KINDS
 
@@ -43,6 +44,21 @@ def _read(path: Path) -> bytes:
     return body
 
 
+@lru_cache(maxsize=1)
+def _pool() -> isolation.Pool:
+    """One worker: `vigie parse` reads one file (a run's pool starts one per core)."""
+    return isolation.Pool(size=1)
+
+
+def parse_limits(seconds: float | None = None, memory_mb: int | None = None) -> isolation.Limits:
+    """A run's parse limits (the registry's parse_timeout, parse_memory), its defaults where not given."""
+    if seconds is not None and seconds <= 0 or memory_mb is not None and memory_mb <= 0:
+        raise ParseError("--parse-timeout and --parse-memory should be positive")
+    return isolation.Limits(
+        seconds=seconds or isolation.DEFAULT_SECONDS, memory_mb=memory_mb or isolation.DEFAULT_MEMORY_MB
+    )
+
+
 def parse_file(
     path: Path,
     *,
@@ -50,18 +66,27 @@ def parse_file(
     source: str | None = None,
     family: str | None = None,
     now: datetime | None = None,
+    limits: isolation.Limits | None = None,
 ) -> ParsedFile:
+    """Reads, detects and refines one file. With `limits`, the parser runs in a parse worker bounded like a run's
+    (spiders.isolation: wall time, memory), so a pathological file is one line, not a hung command."""
     if kind is not None and kind not in KINDS:
         raise ParseError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
     body = _read(path)
+    if limits is not None:
+        _pool().warm()  # the worker imports the parsers while this process imports refine
     family = family or parsers.detect_family(body, path.name)
     now = now or datetime.now(UTC)
     options = {"kind": kind, "now": now}
     url = path.resolve().as_uri()
+    name = source or source_name(path)
+    from refine.pipeline import refine_and_cluster
+
     try:
-        records = list(
-            parsers.parse(body, family, source=source or source_name(path), url=url, options=options)
-        )
+        if limits is None:
+            records = list(parsers.parse(body, family, source=name, url=url, options=options))
+        else:
+            records = _pool().call(isolation.PARSE_CALL, (body, family, name, url, options), limits)
     except ParseError as exc:
         # Parsers name the document they read (its URL in a run); here the CLI names the file already.
         raise ParseError(str(exc).removeprefix(f"{url}: ")) from None
@@ -71,7 +96,7 @@ def parse_file(
     notes = []
     if family in families.BY_NAME and families.BY_NAME[family].reads_today:
         notes.append(parsers.module(family).window(options, now=now).describe())
-    from refine.pipeline import refine_and_cluster
-
+    # A family may say more about the file than its records do (a feed cut short: where, and what was kept).
+    notes += getattr(parsers.module(family), "notes", lambda _body: [])(body)
     result = refine_and_cluster(records, now=now)
     return ParsedFile(result.items, result.quarantined, family, len(records), notes)

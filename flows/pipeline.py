@@ -7,15 +7,15 @@ import asyncio
 import secrets
 import time
 from collections import Counter
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prefect import flow
 
+from flows import distributed_dispatch as distributed
 from flows import health
-from flows.places import fill_places
+from flows.places import check_places, fill_places
 from flows.summary import RunSummary, SourceSummary
 from flows.tasks import (
     collect_source,
@@ -26,9 +26,11 @@ from flows.tasks import (
     publish_outputs,
     record_health,
     refine_source,
+    select_sources,
     set_run_clock,
+    source_raw_paths,
 )
-from spiders import registry
+from spiders import families
 from vigie.core.paths import raw_dir
 from warehouse.ledger import SourceHistory, read_ledger
 
@@ -49,34 +51,41 @@ async def vigie_run(
     only: list[str] | None = None,
     demo_url: str | None = None,
     as_of: str | None = None,
+    dispatch: str | None = None,
 ) -> RunSummary:
     """`as_of` (ISO instant) makes statuses, windows and recurrences as on that day; the run's own records
-    (run id, ledger times) keep the real clock."""
+    (run id, ledger times) keep the real clock. `dispatch="pool"` (or $VIGIE_DISPATCH) runs each source's
+    collect and refine as a flow run on the Prefect work pool (flows.distributed; needs PREFECT_API_URL)."""
     started = time.perf_counter()
     home_path = Path(home)
     real_now = datetime.now(UTC)
     now = datetime.fromisoformat(as_of) if as_of else real_now
     run_id = new_run_id(real_now)
     run_dir = raw_dir(run_id, home_path)
-    subs = {"demo": demo_url} if demo_url else {}
-    reg = registry.load(Path(registry_file) if registry_file else None, substitutions=subs)
-    sources = reg.select(only)
-    if as_of:  # parsers that read the clock (recurrences, "open now") take it from their options
-        sources = [replace(s, options={**s.options, "now": now.isoformat()}) for s in sources]
+    reg, sources = select_sources(registry_file, demo_url, only, now if as_of else None)
     summary = RunSummary(run_id=run_id, as_of=now.isoformat() if as_of else None)
     ledger = read_ledger(home_path)
     history, since = ledger.history, ledger.last_published
 
-    # 1. Collect: every source at once; a failing source is reported and never stops the others.
-    collected = await asyncio.gather(
-        *(
-            collect_source(source, home_path, run_dir, reg.settings, since.get(source.name))
-            for source in sources
+    # Raw records a killed run left behind: refined with this run's, per source.
+    leftovers = pending_batches(run_dir.parent, run_id)
+    staged = None
+    if distributed.requested(dispatch):
+        # 1-2 on the work pool's workers: one flow run per source collects, refines and stages its batch.
+        staged = await distributed.dispatch_sources(
+            home_path, registry_file, sources, demo_url, now, bool(as_of), run_id, since, leftovers
         )
-    )
+        collected = staged.collected
+    else:
+        # 1. Collect: every source at once; a failing source is reported and never stops the others.
+        collected = await asyncio.gather(
+            *(
+                collect_source(source, home_path, run_dir, reg.settings, since.get(source.name))
+                for source in sources
+            )
+        )
 
     # 2. Refine: per source, this run's raw records plus those a killed run left behind.
-    leftovers = pending_batches(run_dir.parent, run_id)
     summary.pending_batches = len(leftovers)
     known = _cluster_candidates(home_path)
     items: list[dict] = []
@@ -85,11 +94,14 @@ async def vigie_run(
     per_source: dict[str, SourceSummary] = {}
     raw_paths: list[Path] = []
     for source, result in zip(sources, collected, strict=True):
-        paths = [
-            d / f"{source.name}.jsonl" for d in [*leftovers, run_dir] if (d / f"{source.name}.jsonl").exists()
-        ]
+        paths = source_raw_paths(source.name, [*leftovers, run_dir])
         raw_paths.extend(paths)
-        refined = refine_source(paths, now) if paths else None
+        # A places file's rows are places, not items: checked here for its health, stored by the places step.
+        places_file = families.BY_NAME[source.family].places
+        if staged is not None:
+            refined = staged.refined.get(source.name)
+        else:
+            refined = refine_source(paths, now) if paths and not places_file else None
         row = SourceSummary(
             name=source.name,
             records=result.records,
@@ -108,6 +120,10 @@ async def vigie_run(
             row.valid = len(refined.items)
             row.quarantined = len(refined.quarantined)
             row.repeated = refined.replaced
+        if places_file and paths:
+            row.valid, refused = check_places(paths)
+            quarantined.extend(refused)
+            row.quarantined = len(refused)
         per_source[source.name] = row
         summary.sources.append(row)
 
@@ -115,7 +131,7 @@ async def vigie_run(
     summary.clusters_merged = dedupe_run(items, keys, known)
 
     # 4. Load everything of this run in one transaction, then record each source's health.
-    loaded = load_run(home_path, items, quarantined, [], run_id, now)
+    loaded = load_run(home_path, items, quarantined, [], run_id, now, staged.batches if staged else ())
     # Leftovers of a killed run may hold sources outside this run's selection: they load, but have no row.
     for name, n in Counter(i.split(":", 1)[0] for i in loaded.new_ids).items():
         if name in per_source:

@@ -1,6 +1,9 @@
-"""The places step of a run: config/places.toml plus the venues of the run's events, matched against the places
-stored by earlier runs (refine.places_match), written with each event's link to its place. Refused rows of
-places.toml are problems of the run (named, the other rows load); nothing is printed."""
+"""The places step of a run: config/places.toml, the rows of open-data places files (the `places` family, merged by
+refine.places_merge) and the venues of the run's events, matched against the places stored by earlier runs
+(refine.places_match), written with each event's link to its place. Refused rows of places.toml are problems of
+the run (named, the other rows load); refused open-data rows are quarantined by the run (`check_places`), like
+refused items. When the geocoder is on (config/places.toml [geocoder]), places with an address and no
+coordinates get them (spiders.geocoder). Nothing is printed."""
 
 from __future__ import annotations
 
@@ -17,7 +20,11 @@ from refine.identity import item_id, native_id_for
 from refine.places import Venue, venue_of
 from refine.places_config import load_places
 from refine.places_match import Place, match_venues
+from refine.places_merge import merge_rows
+from refine.places_rows import check_rows
 from refine.regions import region_of_postal_code
+from spiders import geocoder
+from vigie.core.errors import VigieError
 from warehouse.places import known_places, save_places
 from warehouse.store import Warehouse
 
@@ -28,7 +35,25 @@ class PlacesResult:
     new: int = 0  # places first seen in this run's events
     linked: int = 0  # events linked to a place
     unplaced: int = 0  # events whose location names no place (a name alone that matched nothing)
+    rows: int = 0  # rows of open-data places files stored
+    refused: list[str] = field(default_factory=list)  # why each refused open-data row was refused
+    geocoded: int = 0  # places given coordinates by the geocoder this run
     problems: list[str] = field(default_factory=list)
+
+
+# What a stored place carries besides its name, address and coordinates (written back unchanged when touched).
+_FIELDS = (
+    "kinds",
+    "region",
+    "sectors",
+    "equipment",
+    "access",
+    "price",
+    "languages",
+    "website",
+    "contact",
+    "note",
+)
 
 
 def _stored(row: dict[str, Any]) -> Place:
@@ -45,6 +70,7 @@ def _stored(row: dict[str, Any]) -> Place:
         longitude=row["longitude"],
         part_of=row["part_of"],
         sources=set(row["sources"] or []),
+        fields={k: row.get(k) for k in _FIELDS},
     )
 
 
@@ -85,7 +111,8 @@ def event_venues(records: list[dict[str, Any]]) -> list[tuple[str, Venue]]:
 
 
 def fill(home: Path, paths: list[Path], now: datetime) -> PlacesResult:
-    """Places from config and from the events in `paths` (raw JSON Lines of this run), stored with the links."""
+    """Places from config, from the open-data rows and the events in `paths` (raw JSON Lines of this run), stored
+    with the events' links."""
     config = load_places()
     result = PlacesResult(problems=list(config.problems))
     warehouse = Warehouse(home)
@@ -93,6 +120,9 @@ def fill(home: Path, paths: list[Path], now: datetime) -> PlacesResult:
     places = [*config.places, *(_stored(r) for r in known_places(warehouse) if r["id"] not in configured)]
     before = {p.id for p in places}
     records, _ = read_raw(paths)  # unreadable lines are quarantined by the refine step already
+    rows = check_rows(records)  # refused rows: quarantined by the run (check_places)
+    opened = set(merge_rows(rows.places, places))
+    result.rows, result.refused = len(rows.places), [r["reason"] for r in rows.refused]
     pairs = event_venues(records)
     matches = match_venues([v for _, v in pairs], places)
     links = [
@@ -100,13 +130,31 @@ def fill(home: Path, paths: list[Path], now: datetime) -> PlacesResult:
         for (ident, venue), m in zip(pairs, matches, strict=True)
         if m
     ]
-    touched = configured | {link["place_id"] for link in links}
-    rows = [place_row(p) for p in places if p.id in touched]
-    save_places(warehouse, rows, links, now)
-    result.places, result.linked = len(rows), len(links)
+    touched = configured | opened | {link["place_id"] for link in links}
+    result.geocoded, problems = geocode_places(home, [p for p in places if p.id in touched])
+    result.problems += problems
+    written = [place_row(p) for p in places if p.id in touched]
+    save_places(warehouse, written, links, now)
+    result.places, result.linked = len(written), len(links)
     result.new = len({p.id for p in places} - before)
     result.unplaced = len(pairs) - len(links)
     return result
+
+
+def geocode_places(home: Path, places: list[Place]) -> tuple[int, list[str]]:
+    """Coordinates for places with an address and none, when config/places.toml turns the geocoder on."""
+    try:
+        service = geocoder.from_config(home)
+    except VigieError as exc:  # a wrong [geocoder] table: the places still load, without new coordinates
+        return 0, [str(exc)]
+    return geocoder.geocode(service, places) if service is not None else (0, [])
+
+
+def check_places(paths: list[Path]) -> tuple[int, list[dict[str, Any]]]:
+    """A places source's rows of this run, checked as the run's refine step would: how many are places, and the
+    refused ones as quarantine rows (each with its row and field)."""
+    checked = check_rows(read_raw(paths)[0])
+    return len(checked.places), checked.refused
 
 
 @task(name="places", cache_policy=NONE)

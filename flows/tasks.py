@@ -7,7 +7,8 @@ tested there without Prefect.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,13 +16,14 @@ from prefect import task
 from prefect.cache_policies import NONE
 
 from spiders.crawl import CollectResult, collect
-from spiders.registry import Source
+from spiders.registry import Registry, Source
 
 if TYPE_CHECKING:
     from refine.clusters import KnownClusters
     from refine.match_keys import MatchKeys
     from refine.pipeline import RefineResult
     from warehouse.checks import CheckResult
+    from warehouse.staging import StagedBatch
     from warehouse.store import LoadResult
 
 LOADED_MARK = "LOADED"
@@ -57,11 +59,12 @@ def read_raw(paths: list[Path]) -> tuple[list[dict], list[dict]]:
 
 @task(name="refine", cache_policy=NONE)
 def refine_source(paths: list[Path], now: datetime) -> RefineResult:
-    """One source's records of the run, refined; clustering waits for every source (dedupe_run)."""
-    from refine.pipeline import refine
+    """One source's records of the run, refined (a big batch on Dask, flows.refine_dask); clustering waits for
+    every source (dedupe_run)."""
+    from flows.refine_dask import refine_records
 
     records, bad = read_raw(paths)
-    result = refine(records, now=now)
+    result = refine_records(records, now)
     result.quarantined.extend(bad)
     return result
 
@@ -83,13 +86,21 @@ def load_run(
     source_rows: list[dict],
     run_id: str,
     now: datetime,
+    batches: Sequence[StagedBatch] = (),
 ) -> LoadResult:
+    """The run's items and quarantined records in one transaction. `batches`: the staged batches they came
+    from (warehouse.staging, left out of `items` when warehouse.staged_load.pending says they are loaded);
+    their digests are recorded in the same transaction, and one already recorded fails the whole load, so
+    nothing is loaded twice."""
+    from warehouse.staged_load import record_taken
     from warehouse.store import Warehouse
 
     warehouse = Warehouse(home)
-    result = warehouse.load(items, run_id, now)
-    if quarantined:
-        warehouse.quarantine(quarantined, run_id)
+    with warehouse.session() as con:
+        result = warehouse.load(items, run_id, now)
+        if quarantined:
+            warehouse.quarantine(quarantined, run_id)
+        record_taken(con, batches, datetime.now(UTC))
     return result
 
 
@@ -163,3 +174,26 @@ def mark_loaded(run_dirs: list[Path]) -> None:
     for run_dir in run_dirs:
         if run_dir.exists():
             (run_dir / LOADED_MARK).write_text("loaded into the warehouse\n")
+
+
+def select_sources(
+    registry_file: str | None, demo_url: str | None, only: list[str] | None, clock: datetime | None
+) -> tuple[Registry, list[Source]]:
+    """The registry and the sources a run collects; `clock` (a run made as of a day) goes to the parsers
+    that read the clock (recurrences, "open now") through their options. The same for the whole run and for
+    one source's flow run on a worker (flows.distributed)."""
+    from dataclasses import replace
+
+    from spiders import registry
+
+    subs = {"demo": demo_url} if demo_url else {}
+    reg = registry.load(Path(registry_file) if registry_file else None, substitutions=subs)
+    sources = reg.select(only)
+    if clock is not None:
+        sources = [replace(s, options={**s.options, "now": clock.isoformat()}) for s in sources]
+    return reg, sources
+
+
+def source_raw_paths(source: str, run_dirs: list[Path]) -> list[Path]:
+    """One source's raw record files in these run folders (a killed run's leftovers first, then this run's)."""
+    return [d / f"{source}.jsonl" for d in run_dirs if (d / f"{source}.jsonl").exists()]

@@ -29,10 +29,11 @@ from newsletters.mail import SmtpSettings, build_message, is_real_link, to_bytes
 from newsletters.mail import send as smtp_send
 from newsletters.render import Rendered, render_issue
 from newsletters.themes import ThemeBook, load_themes
-from vigie.core.errors import NewsletterError
+from vigie.core.errors import NewsletterError, NoSnapshotError
 from vigie.core.languages import UI_LANGS
 from vigie.core.paths import newsletters_dir
 from vigie.core.timezone import BRUSSELS
+from warehouse.clock import fixed_clock
 from warehouse.snapshot import connect
 from warehouse.store import Warehouse
 
@@ -164,7 +165,7 @@ def make_issues(
     bad = [lang for lang in langs if lang not in UI_LANGS]
     if bad:
         raise NewsletterError(f"--lang: {bad[0]!r} is not one of {', '.join(UI_LANGS)}")
-    now = _aware(now)
+    now = _aware(now, home)
     warehouse = Warehouse(home)
     histories = {t.id: warehouse.newsletter_history(t.id) for t in chosen}
     sender = (os.environ.get("VIGIE_SMTP_FROM") or "").strip() or None
@@ -187,7 +188,19 @@ def make_issues(
     return results
 
 
-def _aware(now: datetime | None) -> datetime:
+def _aware(now: datetime | None, home: Path) -> datetime:
+    """The issue's day: the one asked, else the day the published run was made as of (`vigie run --as-of`,
+    the demo: its issue shows what was open then), else now."""
+    if now is None:
+        try:
+            con = connect(home)
+        except NoSnapshotError:
+            con = None  # nothing published: the issue's own reading says so
+        if con is not None:
+            try:
+                now = fixed_clock(con)
+            finally:
+                con.close()
     now = now or datetime.now(UTC)
     return now if now.tzinfo else now.replace(tzinfo=UTC)
 
@@ -215,7 +228,7 @@ def make_issue(
         raise NewsletterError(f"--lang: {lang!r} is not one of {', '.join(UI_LANGS)}")
     book = load_themes(themes_file)
     chosen = book.get(theme)
-    now = _aware(now)
+    now = _aware(now, home)
     if send:
         if not to:
             raise NewsletterError("--send needs at least one --to address")

@@ -35,6 +35,7 @@ from vigie.core.errors import VigieError
 from vigie.core.languages import UI_LANGS, UI_LOCALES
 from vigie.core.taxonomy import sector_labels
 from vigie.core.timezone import BRUSSELS
+from warehouse.places import place_url
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates" / "newsletter"
@@ -145,7 +146,14 @@ def _change_view(entry: Entry, lang: str) -> dict[str, Any] | None:
     return {"what": change.what, **show}
 
 
-def entry_view(entry: Entry, issue: Issue) -> dict[str, Any]:
+def _place_view(place: dict[str, Any] | None, lang: str, site_url: str) -> dict[str, str] | None:
+    if not place or not place.get("id"):
+        return None
+    return {"name": place.get("name") or "", "url": place_url(place["id"], lang, site_url)}
+
+
+def entry_view(entry: Entry, issue: Issue, site_url: str = "") -> dict[str, Any]:
+    """What the templates show of one entry; an event's place links to its page under `site_url`."""
     item, lang = entry.item, issue.lang
     title, summary, other_lang = _texts(item, lang)
     labels = sector_labels()
@@ -183,6 +191,7 @@ def entry_view(entry: Entry, issue: Issue) -> dict[str, Any]:
             "end_date": fmt_date(end, lang) if end and not same_day else None,
             "end_time": fmt_time(end, lang) if end else None,
             "location": item.get("location") or "",
+            "place": _place_view(item.get("place"), lang, site_url),
         }
     amount, currency = item.get("budget_amount"), item.get("budget_currency")
     if amount and currency:
@@ -250,7 +259,9 @@ def render_issue(issue: Issue, settings: Settings) -> Rendered:
         "since": fmt_date(issue.since, lang) if issue.since else None,
         "closing_days": issue.theme.sections.closing_days,
         "sections": [
-            (name, [entry_view(e, issue) for e in entries]) for name, entries in issue.by_section() if entries
+            (name, [entry_view(e, issue, settings.site_url) for e in entries])
+            for name, entries in issue.by_section()
+            if entries
         ],
         "empty": issue.empty,
         # The configured link, or the mailer's placeholder as it is (the team's mailer replaces it).

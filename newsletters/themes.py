@@ -25,8 +25,10 @@ FILTER_KEYS = ("kind", "sectors", "regions", "scope", "keywords", "fit")
 UNLIKELY_OPTIONS = ("last", "leave out")
 SECTION_KEYS = {"closing_soon": 15, "new": 30, "events": 15, "closing_days": 21, "event_days": 60}
 THEME_KEYS = {"id", "cadence", "title", "intro", "filters", "sections", "list_address", "unlikely"}
-SETTINGS_KEYS = {"unsubscribe_url", "organisation", "logo_url"}
+SETTINGS_KEYS = {"unsubscribe_url", "organisation", "logo_url", "site_url"}
 DEFAULT_UNSUBSCRIBE = "{{unsubscribe}}"
+# Where `vigie serve` is reached, for the links to an event's place page (an e-mail is read away from the site).
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Settings:
     unsubscribe_url: str
     organisation: str
     logo_url: str
+    site_url: str = DEFAULT_SITE_URL
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,9 @@ def _settings(raw: Any, path: Path, env: Any) -> Settings:
     for key in SETTINGS_KEYS & set(raw):
         if not isinstance(raw[key], str):
             raise ThemeError(f"{path.name}: [settings] {key} should be text")
+    site = raw.get("site_url", "").strip()
+    if site and not site.startswith(("https://", "http://")):
+        raise ThemeError(f"{path.name}: [settings] site_url should start with https:// (got {site!r})")
     logo = raw.get("logo_url", "").strip()
     if logo and not logo.startswith("https://"):
         raise ThemeError(f"{path.name}: [settings] logo_url should start with https:// (got {logo!r})")
@@ -127,6 +133,7 @@ def _settings(raw: Any, path: Path, env: Any) -> Settings:
         ).strip(),
         organisation=raw.get("organisation", "Smart").strip() or "Smart",
         logo_url=logo,
+        site_url=(env.get("VIGIE_SITE_URL") or raw.get("site_url") or DEFAULT_SITE_URL).strip(),
     )
 
 

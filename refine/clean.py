@@ -74,26 +74,35 @@ def sanitise_record(record: dict) -> dict:
     return cleaned  # flags that are not a list are the malformed record's own problem (refine quarantines it)
 
 
-# What repr() writes for the characters _UNENCODABLE matches (it escapes every one of them), so one C-level repr
-# and one search tell that a record is clean; a literal backslash that merely looks like one takes the exact path.
-_ESCAPED = re.compile(r"\\x(?:0[0-8bce-f]|1[0-9a-f]|7f)|\\u(?:d[89a-f][0-9a-f]{2}|fff[ef])")
-
-
 def _clean_at_a_glance(record: object) -> bool:
-    """True when the record has nothing to clean: no unencodable character and no nesting past _MAX_DEPTH."""
-    try:
-        if _ESCAPED.search(repr(record)):
-            return False
-    except RecursionError:
-        return False
-    stack = [(record, 0)]
+    """True when the record has nothing to clean: no unencodable character in a key or a string (at any depth)
+    and no nesting past _MAX_DEPTH. Every string of the record is joined and searched once: one C-level scan of
+    the text (a repr() of the record, tried before, cost more than the search, as it copies and escapes it)."""
+    strings: list[str] = []
+    stack: list[tuple[object, int]] = [(record, 0)]
     while stack:
         value, depth = stack.pop()
         if depth > _MAX_DEPTH:
             return False
-        children = value.values() if isinstance(value, dict) else value
-        stack.extend((v, depth + 1) for v in children if isinstance(v, (dict, list, tuple)))
-    return True
+        if isinstance(value, dict):
+            try:
+                strings.append("".join(value))  # the keys; a key that is not text takes the exact path
+            except TypeError:
+                return False
+            children = value.values()
+        else:
+            children = value  # type: ignore[assignment]
+        for child in children:
+            kind = type(child)
+            if kind is str:
+                strings.append(child)
+            elif child is None or kind is int or kind is float or kind is bool:
+                continue
+            elif isinstance(child, str):
+                strings.append(child)
+            elif isinstance(child, (dict, list, tuple)):
+                stack.append((child, depth + 1))
+    return _UNENCODABLE.search("".join(strings)) is None
 
 
 def _sanitised(value: object, dirty: list[bool], depth: int) -> Any:
@@ -168,6 +177,32 @@ def _html_to_text_lxml(fragment: str) -> str:
             element.tail = " " + element.tail if element.tail else " "
             element.text = " " + element.text if element.text else element.text
     return root.text_content()
+
+
+# Sources repeat their summaries: every occurrence of a recurring event, an entry on several pages of a feed,
+# a notice in each run (half the summaries of ../shared/corpus are repeats). Cleaning a long one is the costly
+# part of cleaning (markup, entities), so the cleaned summary is remembered per raw text. A cache only, cleared
+# when full; short texts are cheaper to clean than to remember.
+_SUMMARIES: dict[str, str] = {}
+_SUMMARIES_MAX = 4096
+_SUMMARIES_MAX_CHARS = 16_000_000  # the raw texts it holds: some feeds put whole articles in a summary
+_SUMMARY_CACHED_FROM = 200  # characters
+_held = [0]  # characters of raw text in _SUMMARIES
+
+
+def clean_summary(value: object) -> str:
+    """truncate(clean_text(value)): a summary as refine keeps it."""
+    if not isinstance(value, str) or len(value) < _SUMMARY_CACHED_FROM:
+        return truncate(clean_text(value))
+    found = _SUMMARIES.get(value)
+    if found is None:
+        found = truncate(clean_text(value))
+        if len(_SUMMARIES) >= _SUMMARIES_MAX or _held[0] + len(value) > _SUMMARIES_MAX_CHARS:
+            _SUMMARIES.clear()
+            _held[0] = 0
+        _SUMMARIES[value] = found
+        _held[0] += len(value)
+    return found
 
 
 def truncate(text: str, limit: int = SUMMARY_MAX_CHARS) -> str:

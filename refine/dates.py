@@ -7,6 +7,9 @@ Choices (SPEC §3 and the issue):
 - A date-only `starts_at` or `published_at` is 00:00 local (the start of that day); a date-only `ends_at` is
   23:59:59 local (an event "until 12 March" lasts all of the 12th).
 - Text is searched for a deadline (refine.deadline_text) only when the record states none.
+- A call with several cut-off dates (`cutoffs`, EU Funding & Tenders) keeps them all, sorted, each like a
+  deadline; its deadline is the next one at `now` (the run's day), else the last: a member acts on the next
+  cut-off, and a call whose cut-offs are all past is closed on the last one.
 """
 
 from __future__ import annotations
@@ -33,6 +36,10 @@ def normalise_dates(record: dict[str, Any], item: dict[str, Any], now: datetime,
     starts = _structured(record, "starts_at", tz_name, False, flags)
     ends = _structured(record, "ends_at", tz_name, True, flags)
     deadline = _structured(record, "deadline_at", tz_name, True, flags)
+    cutoffs = _cutoffs(record, tz_name, flags)
+    if cutoffs:
+        deadline = next((c for c in cutoffs if c[0] >= now), cutoffs[-1])
+    item["cutoffs"] = [iso(c[0]) for c in cutoffs]
     precision = None
     if deadline is not None:
         precision = "date" if deadline[1] or record.get("deadline_precision") == "date" else "datetime"
@@ -66,6 +73,14 @@ def normalise_dates(record: dict[str, Any], item: dict[str, Any], now: datetime,
     item["ends_at"] = iso(ends[0]) if ends else None
     item["deadline_at"] = iso(deadline_at) if deadline_at is not None else None
     item["deadline_precision"] = precision
+
+
+def _cutoffs(record: dict[str, Any], tz_name: str | None, flags: list[str]) -> list[tuple[datetime, bool]]:
+    values = record.get("cutoffs") or ()
+    if not values:
+        return []
+    read = [_structured({"cutoffs": value}, "cutoffs", tz_name, True, flags) for value in values]
+    return sorted({c for c in read if c is not None}, key=lambda c: c[0])
 
 
 def _structured(

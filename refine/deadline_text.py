@@ -67,7 +67,8 @@ _TIME_RE = re.compile(_TIME, re.IGNORECASE)
 # A time written before the date: "avant 12h00 le 15 mars 2027", "at 5pm on 1 June 2027".
 _TIME_BEFORE = re.compile(
     r"(?:(?P<h>\d{1,2})\s*(?:[:hHu]\s*(?P<mi>\d{2})?|(?P<ampm>[ap]\.?m\.?))(?:\s*uur)?"
-    r"|(?P<noon>noon|midday|midi|middag)|(?P<midnight>midnight|minuit|middernacht))\s*(?:le|on|op|the|,)?\s*$",
+    r"|(?P<noon>noon|midday|midi|middag)|(?P<midnight>midnight|minuit|middernacht))"
+    r"(?:\s*\(?(?:CEST|CET|Brussels\s+time|heure\s+de\s+Bruxelles|Brusselse\s+tijd)\)?)?\s*(?:le|on|op|the|,)?\s*$",
     re.IGNORECASE,
 )
 
@@ -87,6 +88,7 @@ _DEADLINE_CUES = (
     r"prochaine\s+(?:date\s+(?:de\s+|d['’])?)?(?:dépôt|remise|clôture|échéance|évaluation)|volgende\s+(?:indien|ronde)\w*|clos(?:e|es|ing)(?:\s+on)?|due(?:\s+(?:date|by|on))?|submission\s+date|"
     r"time\s+limit|receipt\s+of\s+(?:tenders|applications|requests|proposals)|"
     r"submi(?:t|ssions?|tted)\s+(?:by|before|until|no\s+later\s+than)|no\s+later\s+than|"
+    r"(?:received|sent|delivered|uploaded)\s+(?:by|before)|"
     r"(?:apply|register|registration)\s+(?:by|before|until)|until|expir(?:y|es|ation)(?:\s+date)?"
 )
 _OTHER_CUES = (
@@ -107,6 +109,36 @@ _NOT_SUBMISSION = re.compile(
 _SUBMIT_AFTER = re.compile(
     r"\b(?:in\s+te\s+dienen|ingediend|te\s+bezorgen|binnen\s+te\s+(?:brengen|zijn)|to\s+be\s+(?:submitted|received)|"
     r"à\s+(?:remettre|introduire|déposer|envoyer|rentrer)|doivent\s+(?:être\s+)?(?:remis|introduit|déposé|envoyé|parvenir)\w*)",
+    re.IGNORECASE,
+)
+# Cues that bound anything, not only a submission: "until", "jusqu'au", "tot en met", "au plus tard", "closes"...
+# The nearest cue being one of these, the clause must not be about something else that ends (an exhibition, a
+# contract, eligible costs, results), unless it names what is submitted.
+_WEAK_CUE = re.compile(
+    r"until|jusqu['’]\s*au|tot\s+en\s+met|t\.\s?e\.\s?m\.?|t/m|vóór|avant\s+le|au\s+plus\s+tard|ten\s+laatste|"
+    r"uiterlijk|no\s+later\s+than|expir\w*(?:\s+date)?|clos(?:e|es|ing)(?:\s+on)?|cl[ôo]tur\w*|se\s+cl[ôo]t|"
+    r"sluit(?:en|ing)?|afsluiting|due(?:\s+(?:by|on))?",
+    re.IGNORECASE,
+)
+_OTHER_SUBJECT = re.compile(
+    r"\b(?:expos\w*|exhibit\w*|tentoonstelling\w*|museum|musée|galerie|gallery|fermée?s?|closed|gesloten|"
+    r"contra(?:ct|t)s?|overeenkomst\w*|valid|valable|geldig|van\s+kracht|co[ûu]ts|costs|dépenses|expenses|kosten|"
+    r"subsidiabel|éligibles?|eligible|activit(?:y|ies|és?)|activiteiten|réalis\w*|uitgevoerd|uitvoering|"
+    r"carried\s+out|implemented|durée|duration|looptijd|p[ée]riode?|period|r[ée]siden\w*|r[ée]sultats?|results?|resultaten|lauréats|winners?|jury|"
+    r"informée?s?|informed|communiquée?s?|communicated|annoncée?s?|announced|notifiée?s?|notified|payments?|"
+    r"paiements?|betaling\w*|versée?s?|paid|festival|concerts?|spectacles?|voorstelling\w*)\b",
+    re.IGNORECASE,
+)
+_APPLICATION = re.compile(
+    r"\b(?:candidat\w*|inscri\w*|dossiers?|offres?|demandes?|soumi\w*|d[ée]p[ôo]\w*|postul\w*|propos\w*|"
+    r"applica\w*|apply|submi\w*|regist\w*|entries|tenders?|bids?|aanvra\w*|indien\w*|inschrij\w*|kandida\w*|"
+    r"inzend\w*|aanmeld\w*|offertes?|appels?|calls?|oproep\w*|formulier\w*|formulaires?)\b",
+    re.IGNORECASE,
+)
+# The end of a period for applying, with no deadline word: "du 17 février au 27 mars 2020 ... leurs demandes",
+# "applications are open 15th April – 15th May 2025".
+_RANGE_END = re.compile(
+    rf"\d{{1,2}}{_DAY_SUFFIX}\.?(?:\s+{_MONTH_WORD}\.?)?,?\s*(?:au|to|till|until|–|-|tot(?:\s+en\s+met)?|t/m)\s*$",
     re.IGNORECASE,
 )
 # Between the two dates of a changed or ranged deadline.
@@ -202,9 +234,18 @@ def _is_deadline_context(text: str, start: int, end: int) -> bool:
     last = None
     for last in _CUE_RE.finditer(window):  # noqa: B007 - the nearest cue before the date decides
         pass
-    if last is None:
-        return _SUBMIT_AFTER.search(after) is not None
-    return last.group("deadline") is not None and not _NOT_SUBMISSION.search(f"{window} {after}")
+    if last is None or last.group("other") is not None:
+        # No deadline word: a submission verb after the date, or the end of a period for applying.
+        if last is None and _SUBMIT_AFTER.search(after) is not None:
+            return True
+        clause = f"{window} {after}"
+        return bool(_RANGE_END.search(text, max(0, start - 24), start)) and bool(_APPLICATION.search(clause))
+    if _NOT_SUBMISSION.search(f"{window} {after}"):
+        return False
+    if _WEAK_CUE.fullmatch(last.group("deadline")):
+        before = window[: last.start()]
+        return not _OTHER_SUBJECT.search(before) or bool(_APPLICATION.search(before))
+    return True
 
 
 def _with_time(text: str, start: int, end: int, the_day: date, tz_name: str | None) -> tuple[datetime, str]:

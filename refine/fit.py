@@ -2,8 +2,9 @@
 bid on this tender? `fit` is good, possible or unlikely, `fit_reasons` the short codes that decided it.
 
 Tenders: what the notice says (refine reads the raw fields the procurement parsers pass through, see
-vigie.core.items): the estimated value of the contract and of its smallest lot (a freelancer bids on one lot),
-the number of lots, SME suitability (eForms BT-726), the procedure, the duration, a framework agreement,
+vigie.core.items; eForms, TED R2, e-Procurement (BOSA) and OCDS all fill them, spiders/parsers/notice_terms.py):
+the estimated value of the contract and of its smallest lot (a freelancer bids on one lot), the number of lots,
+SME suitability (eForms BT-726, OCDS `suitability.sme`), the procedure, the duration, a framework agreement,
 procurement reserved to sheltered workshops, and works/goods CPV codes. Calls: the eligibility wording of the
 text in FR/NL/EN (individual artists and freelancers welcome, organisations only, consortia, residency and age
 limits). Each signal scores +1 (suits a small team) or -1/-2; the sum decides. Events and news have no fit.
@@ -20,12 +21,16 @@ from vigie.core.text import fold
 SMALL_VALUE = 140_000  # about the EU threshold for services of central government
 LARGE_VALUE = 1_000_000
 LONG_MONTHS = 48
-_GOODS_OR_WORKS = ("03", "09", "14", "15", "16", "18", "19", "24", "30", "31", "32", "33", "34", "35", "38",
-                   "39", "41", "42", "43", "44", "45", "50", "60", "65", "66", "90")  # fmt: skip
+# (90: sewage, refuse and cleaning are services a small firm does deliver; 37: instruments, toys, sports goods.)
+_GOODS_OR_WORKS = ("03", "09", "14", "15", "16", "18", "19", "24", "30", "31", "32", "33", "34", "35", "37",
+                   "38", "39", "41", "42", "43", "44", "45", "50", "60", "65", "66")  # fmt: skip
 # Services of Smart's trades (cultural, audiovisual, photography, printing and design, advertising, translation,
-# event organisation): contracts a freelancer or a small team does deliver.
+# event organisation): contracts a freelancer or a small team does deliver. Read on the main (first) code: a library
+# software contract that lists "library services" among its codes is a software contract.
 _CREATIVE_SERVICES = ("92", "7996", "798", "7934", "7953", "7995")
 _HARD_PROCEDURES = {"comp-dial": "competitive dialogue", "innovation": "innovation partnership"}
+# Shown, not scored: an invitation-only procedure (BOSA and OCDS publish some) may still take a small supplier.
+_NOTED_PROCEDURES = {"restricted": "restricted", "neg-wo-call": "without call for competition"}
 
 # Eligibility wording of calls (folded text, word boundaries). Each entry: (pattern, reason, score).
 _ELIGIBILITY = [
@@ -33,7 +38,9 @@ _ELIGIBILITY = [
         r"individual artists?|artistes? individuel|freelanc|independant|zelfstandige|natural persons?"
         r"|personnes? physiques?|natuurlijke personen|individuele kunstenaars?|kunstenaars? en collectieven"
         r"|artists?,? (?:curators|collectives)|ouvert aux artistes|open to (?:all )?artists|emerging artists?"
-        r"|artistes? emergent|jonge makers|makers? (?:die|met)|individuals",
+        r"|artistes? emergent|jonge makers|makers? (?:die|met)|individuals|media artists?|artists? fees"
+        r"|(?:for|to) (?:individual |professional )?artists|authors?hip|individual (?:writers|authors|journalists)"
+        r"|auteurs? individuels?|ouvert aux (?:auteurs|autrices|createurs|creatrices)|open voor (?:makers|kunstenaars)",
         "eligibility:individuals",
         1,
     ),
@@ -43,11 +50,15 @@ _ELIGIBILITY = [
         r"|rechtspersonen|personnes? morales?|non-profit organi[sz]ations?|public bodies|municipalit"
         r"|gemeenten|lokale besturen|pouvoirs locaux|universit|collectivites|civil society organi[sz]ations?"
         r"|\bcsos?\b|\bngos?\b|not-for-profit|community (?:organi[sz]ations|groups)|(?:implementing|cooperating)"
-        r" partners?|support (?:local |youth/community |community )?organi[sz]ations",
+        r" partners?|support (?:local |youth/community |community )?organi[sz]ations|eligible organi[sz]ations"
+        r"|your organi[sz]ation|enable organi[sz]ations|community[- ]led|community groups?|charit(?:y|ies)\b"
+        r"|higher education institutions?|research institut|looking for vendors|capital projects?|premises"
+        r"|united nations|\bnofo\b|empower organi[sz]ations|community (?:grants?|fund)|research applications"
+        r"|associations? (?:sans but lucratif|agreees?)|\basbl\b|\bvzw\b|organismes? (?:agrees?|reconnus?)",
         "eligibility:organisations only",
         -2,
     ),
-    (r"organi[sz]ations? and collectives|collectives? and organi[sz]ations", "eligibility:collectives", 1),
+    (r"organi[sz]ations? and collectives|collectives? and organi[sz]ations", "eligibility:collectives", 0),
     (
         r"consorti|at least (?:three|3|two|2) (?:independent )?(?:legal )?(?:entities|partners|organisations)"
         r"|partnership of|partenariat entre|samenwerkingsverband",
@@ -86,13 +97,13 @@ def tender_signals(item: dict[str, Any], record: dict[str, Any]) -> list[tuple[s
     if value is not None and currency == "EUR":
         if value > LARGE_VALUE:
             out.append((f"{label}>{_money(LARGE_VALUE)} EUR", -2))
-        elif value > SMALL_VALUE:
-            out.append((f"{label}:{_money(value)} EUR", -1))
+        elif value > SMALL_VALUE:  # within reach of a small team, not of one freelancer alone: no score
+            out.append((f"{label}:{_money(value)} EUR", 0))
         else:
             out.append((f"{label}<={_money(SMALL_VALUE)} EUR", 1))
     lots = record.get("lots")
     if isinstance(lots, int) and lots > 1:
-        out.append((f"lots:{lots}", 1 if lots >= 3 else 0))
+        out.append((f"lots:{lots}", 0))  # shown; what a lot is worth (above) says whether it is within reach
     sme = record.get("sme_suitable")
     if sme is True:
         out.append(("sme:yes", 1))
@@ -101,8 +112,8 @@ def tender_signals(item: dict[str, Any], record: dict[str, Any]) -> list[tuple[s
     procedure = record.get("procedure")
     if procedure in _HARD_PROCEDURES:
         out.append((f"procedure:{_HARD_PROCEDURES[procedure]}", -1))
-    elif procedure == "restricted":
-        out.append(("procedure:restricted", 0))
+    elif procedure in _NOTED_PROCEDURES:
+        out.append((f"procedure:{_NOTED_PROCEDURES[procedure]}", 0))
     months = record.get("duration_months")
     if isinstance(months, int | float) and months > LONG_MONTHS:
         out.append((f"duration:{months:g} months", -1))
@@ -113,7 +124,7 @@ def tender_signals(item: dict[str, Any], record: dict[str, Any]) -> list[tuple[s
     cpv = item.get("cpv") or []
     if cpv and all(str(c).startswith(_GOODS_OR_WORKS) for c in cpv):
         out.append(("cpv:works or goods", -2))
-    elif any(str(c).startswith(_CREATIVE_SERVICES) for c in cpv):
+    elif cpv and str(cpv[0]).startswith(_CREATIVE_SERVICES):
         out.append(("cpv:creative services", 1))
     return out
 

@@ -19,14 +19,22 @@ Order of the signals (bench/tagging_eval.py gives the figures on the held-out pa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from refine.language_words import NON_LATIN_LANGS, SCRIPTS, lexicon_votes, lexicon_winner, script_of
+from refine.language_sample import WORD
+from refine.language_sample import read as _read
+from refine.language_words import (
+    NON_LATIN_LANGS,
+    SCRIPTS,
+    lexicon_votes,
+    lexicon_winner,
+    script_of,
+    spelling_votes,
+)
 from vigie.core.languages import ITEM_LANGS, normalise_lang
 
 if TYPE_CHECKING:
@@ -50,9 +58,6 @@ SHORT_OTHER_MIN_CONFIDENCE = 0.97
 OTHER_MIN_WORDS = 2
 # A short text this likely to be in none of fr/nl/en/de, but not surely enough to name its language: unknown.
 SHORT_UNKNOWN_ABOVE = 0.8
-# The detector's cost grows with length while its accuracy stops improving after a couple of sentences, and
-# refine passes title + summary: only the start is read.
-DETECT_MAX_CHARS = 160
 # The EU's languages, its neighbours' and those of the scripts above: what the detector chooses among.
 _EU_OTHERS = ("bg", "cs", "da", "el", "es", "et", "fi", "ga", "hr", "hu", "it", "lt", "lv", "mt", "pl", "pt",
               "ro", "sk", "sl", "sv")  # fmt: skip
@@ -70,11 +75,6 @@ _DECLARED_NAMES = {
     "flemish": "nl", "english": "en", "german": "de", "deutsch": "de",
 }  # fmt: skip
 
-_WORD = re.compile(r"[^\W\d_]+")
-# "Appel à projets / Projectoproep": members read the first part; a slash between codes ("2023/DVZOE") is
-# not a language boundary, hence the surrounding spaces.
-_BILINGUAL_SPLIT = re.compile(r"\s+/\s+|\s+\|\s+")
-
 _identifier: LanguageIdentifier | None = None
 
 
@@ -90,27 +90,12 @@ def _detector() -> LanguageIdentifier:
     return _identifier
 
 
+@lru_cache(maxsize=256)  # sources repeat a handful of spellings
 def normalise_declared(declared: str | None) -> str | None:
     """'FR', 'fr-BE', 'fra', 'Nederlands', 'it' -> ISO 639-1; anything else (including 'mul', '') -> None."""
     if not declared:
         return None
     return _DECLARED_NAMES.get(declared.strip().lower()) or normalise_lang(declared)
-
-
-def _first_part(text: str) -> str:
-    parts = _BILINGUAL_SPLIT.split(text, maxsplit=1)
-    if len(parts) == 2 and len(_WORD.findall(parts[0])) >= 2 and len(_WORD.findall(parts[1])) >= 2:
-        return parts[0]
-    return text
-
-
-def _sample(text: str) -> str:
-    """The part of `text` the detector reads: the first language of a bilingual title, cut at a word."""
-    sample = _first_part(text[: DETECT_MAX_CHARS * 2])
-    if len(sample) > DETECT_MAX_CHARS:
-        cut = sample.rfind(" ", 0, DETECT_MAX_CHARS)
-        sample = sample[: cut if cut > 0 else DETECT_MAX_CHARS]
-    return sample
 
 
 # Detector probabilities (over DETECTOR_LANGS) computed ahead for a batch (prime()); a cache only: a miss
@@ -127,10 +112,9 @@ def prime(texts: list[str], declared: list[str | None]) -> None:
     for text, hint in zip(texts, declared, strict=True):
         if not text:
             continue
-        sample = _sample(text)
-        words = len(_WORD.findall(sample))
+        sample, found, script = _read(text)
+        words = len(found)
         if words and (words >= OVERRULE_MIN_WORDS or not normalise_declared(hint)):
-            script = script_of(sample)
             if script and len(SCRIPTS[script]) == 1:
                 continue  # the script names the language
             wanted[_script_words(sample, script) if script else sample] = None
@@ -152,7 +136,11 @@ def _script_words(sample: str, script: str) -> str:
     """The words of `sample` written in `script` (non-Latin), or the sample when the script names one language."""
     if len(SCRIPTS[script]) == 1:
         return sample
-    return " ".join(w for w in _WORD.findall(sample) if script_of(w) == script) or sample
+    return " ".join(w for w in WORD.findall(sample) if _word_script(w) == script) or sample
+
+
+# A Cyrillic text's words are each asked their script, and words repeat.
+_word_script = lru_cache(maxsize=16384)(script_of)
 
 
 _batch: BatchClassifier | None = None
@@ -197,6 +185,9 @@ def _probabilities(sample: str, script: str | None) -> np.ndarray:
     return _label_probabilities(scores)[0]
 
 
+_sum = np.add.reduce  # what ndarray.sum() calls, without its Python wrapper (these arrays are small)
+
+
 @lru_cache(maxsize=64)
 def _indexes(langs: tuple[str, ...]) -> np.ndarray:
     return np.array([DETECTOR_LANGS.index(lang) for lang in langs], dtype=np.intp)
@@ -205,7 +196,7 @@ def _indexes(langs: tuple[str, ...]) -> np.ndarray:
 def _best(probabilities: np.ndarray, langs: tuple[str, ...]) -> tuple[str | None, float]:
     """The most probable of `langs` and its probability among them (renormalised: a softmax over them only)."""
     picked = probabilities[_indexes(langs)]
-    total = float(picked.sum())
+    total = float(_sum(picked))
     if total <= 0.0:
         return None, 0.0
     best = int(picked.argmax())
@@ -219,10 +210,10 @@ def _other(probabilities: np.ndarray) -> tuple[str | None, float]:
     """The most probable language outside fr/nl/en/de, and the probability that the text is in none of those
     four (close languages such as hr/bs/sr or cs/sk share that certainty between them)."""
     picked = probabilities[_indexes(_OTHER_LANGS)]
-    total = float(probabilities.sum())
+    total = float(_sum(probabilities))
     if total <= 0.0:
         return None, 0.0
-    return _OTHER_LANGS[int(picked.argmax())], float(picked.sum()) / total
+    return _OTHER_LANGS[int(picked.argmax())], float(_sum(picked)) / total
 
 
 def detect_language(text: str, declared: str | None = None, exclude: Collection[str] = ()) -> str | None:
@@ -233,11 +224,9 @@ def detect_language(text: str, declared: str | None = None, exclude: Collection[
     declared_code = normalise_declared(declared)
     if not text or not text.strip():
         return declared_code
-    sample = _sample(text)
-    words = _WORD.findall(sample)
+    sample, words, script = _read(text)
     if not words:
         return declared_code
-    script = script_of(sample)
     if script is not None:
         langs = SCRIPTS[script]
         if declared_code in langs or len(langs) == 1:
@@ -258,6 +247,12 @@ def detect_language(text: str, declared: str | None = None, exclude: Collection[
     needed = SHORT_OTHER_MIN_CONFIDENCE if len(words) <= SHORT_MAX_WORDS else OTHER_MIN_CONFIDENCE
     if len(words) >= OTHER_MIN_WORDS and other is not None and confidence >= needed:
         return other
+    if len(words) <= SHORT_MAX_WORDS and not declared_code:
+        # No other language named: a spelling of one of fr/nl/en/de ("straw", "België") that the detector's
+        # choice among them agrees with settles a short text the detector alone is unsure of.
+        lang, best = _best(probabilities, core)
+        if lang is not None and lexicon_winner(spelling_votes(words)) == lang:
+            return lang
     if len(words) <= SHORT_MAX_WORDS and confidence >= SHORT_UNKNOWN_ABOVE:
         return None  # likely another language, too short to name it: not forced into fr/nl/en/de
     lang, confidence = _best(probabilities, core)

@@ -27,6 +27,8 @@ LEXICON: dict[str, frozenset[str]] = {
         photographie pour prestation prestations prix projets publics publique publiques qu
         recherche rencontre rencontres renovation reseautage residence residences sans seance soiree
         spectacle spectacles subside subsides sur travaux un une ville vivant vivants wallonie à
+        financier financiere financiers financieres risque risques critere criteres ce cette ces est sont
+        qui que notre votre nos vos leur leurs lors apres avant pendant depuis sous contre
         """.split()  # noqa: SIM905 (a word block is easier to edit than a list)
     ),
     "nl": frozenset(
@@ -39,6 +41,8 @@ LEXICON: dict[str, frozenset[str]] = {
         raamovereenkomst realisatie renovatie residentie schrijvers sessie stad subsidie subsidies
         tentoonstelling tot tussen uit van verwerken vlaamse vlaanderen voor vorming wedstrijd
         werken werkzaamheden zie zonder
+        financieel financiele risico risicos criterium om niet wordt worden zijn hoe wat waar deze dit
+        dat maar nog ons onze jullie hun kan moet
         """.split()  # noqa: SIM905 (a word block is easier to edit than a list)
     ),
     "en": frozenset(
@@ -47,6 +51,7 @@ LEXICON: dict[str, frozenset[str]] = {
         development digital evening fair for framework from fund funding grant grants heritage
           music   performing prize proposal proposals publishing
         research residency supply tender tenders that the this to  with works writers
+        financial risk risks criterion desk your our new how what why about into are you
         """.split()  # noqa: SIM905 (a word block is easier to edit than a list)
     ),
     "de": frozenset(
@@ -55,6 +60,7 @@ LEXICON: dict[str, frozenset[str]] = {
         der dienstleistungen ein eine einer forderung fur im informationsabend kultur kulturprojekte
         kunstler lieferung mit nach offentliche offentlicher projektaufruf siehe und veranstaltung
         von wettbewerb zu
+        finanziell finanzielle risiko kriterium ist sind nicht wir unser unsere zum zur vom beim oder
         """.split()  # noqa: SIM905 (a word block is easier to edit than a list)
     ),
 }
@@ -71,6 +77,21 @@ _COMPOUND_TAILS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 # Letters that, among fr/nl/en/de, only one language writes.
 _LETTERS = {"ß": "de", "œ": "fr", "ĳ": "nl"}
+# Spellings that, among fr/nl/en/de, one language writes and the others (almost) never do, for words the lists
+# above do not know: accents (French é/è/ç..., German umlauts, Dutch ë as in "België"), Dutch "ij" and "uu" and
+# diminutives, English "wh-", "-aw", "-th", "-ly", "-ful", French "-aux"/"-eux", German "-lich", "tz". Checked on
+# the word as written (not folded). Loanwords do not carry them ("workshop", "show" are written everywhere).
+_SPELLINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), lang)
+    for pattern, lang in (
+        ("[éèêàâçîôûùœ]", "fr"),
+        (r"(?:eaux|aux|eux|euses?)$", "fr"),
+        ("[ßäöü]", "de"),
+        (r"tz|(?:lich|liche|lichen|licher)$", "de"),
+        (r"ij|ĳ|uu|ë|(?:tje|tjes|pje|pjes|kje|kjes)$", "nl"),
+        (r"^wh|(?<!u)aw(?![aeiouy])|th$|..ly$|ful$", "en"),
+    )
+)
 
 
 def lexicon_votes(words: list[str]) -> dict[str, int]:
@@ -90,6 +111,21 @@ def lexicon_votes(words: list[str]) -> dict[str, int]:
             hits = [lang for letter, lang in _LETTERS.items() if letter in lowered]
         if len(hits) == 1:
             votes[hits[0]] = votes.get(hits[0], 0) + 1
+    return votes
+
+
+def spelling_votes(words: list[str]) -> dict[str, int]:
+    """Language -> how many of `words` have a spelling of it alone (_SPELLINGS). A weaker sign than the lexicon:
+    other languages write accents and umlauts too, so refine.language asks it only of a text the detector does
+    not place in another language, and heeds it only when the detector's choice among fr/nl/en/de agrees."""
+    votes: dict[str, int] = {}
+    for raw in words:
+        lowered = raw.lower()
+        if len(lowered) > 2:
+            hits = {lang for pattern, lang in _SPELLINGS if pattern.search(lowered)}
+            if len(hits) == 1:
+                lang = hits.pop()
+                votes[lang] = votes.get(lang, 0) + 1
     return votes
 
 

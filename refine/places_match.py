@@ -138,7 +138,7 @@ def _new_place(venue: Venue) -> Place:
     )
 
 
-def _learn(place: Place, venue: Venue) -> None:
+def learn(place: Place, venue: Venue) -> None:
     if venue.name:
         place.aliases.add(venue.name)
     if venue.street_key:
@@ -153,34 +153,44 @@ def _learn(place: Place, venue: Venue) -> None:
         place.sources.add(venue.source)
 
 
+def find_place(venue: Venue, places: list[Place]) -> Match | None:
+    """The known place a venue with an address or coordinates joins (coordinates, then address, then name)."""
+    for how, finder in (("coordinates", _by_coordinates), ("address", _by_address), ("name", _by_name)):
+        place = finder(venue, places)
+        if place:
+            return Match(place, how)
+    return None
+
+
+def index_streets(places: list[Place]) -> None:
+    """Each place's own address among its street keys (what address matching compares)."""
+    for place in places:
+        place.streets |= {street_key(place.address)} if place.address else set()
+
+
 def match_venues(venues: list[Venue], places: list[Place]) -> list[Match | None]:
     """Each venue's place (in the venues' order), `places` extended with the new ones. Venues with an address
     go first, so that names alone meet every address-backed place before they are tried."""
-    for place in places:
-        place.streets |= {street_key(place.address)} if place.address else set()
+    index_streets(places)
     out: list[Match | None] = [None] * len(venues)
     order = sorted(range(len(venues)), key=lambda i: not venues[i].has_address)
     for i in order:
         venue = venues[i]
         if not venue.has_address:
             continue
-        for how, finder in (("coordinates", _by_coordinates), ("address", _by_address), ("name", _by_name)):
-            place = finder(venue, places)
-            if place:
-                out[i] = Match(place, how)
-                break
-        else:
+        out[i] = find_place(venue, places)
+        if out[i] is None:
             place = _new_place(venue)
             places.append(place)
             out[i] = Match(place, "new")
-        _learn(out[i].place, venue)
+        learn(out[i].place, venue)
     pending = [i for i in order if out[i] is None]
     while pending:  # names alone, in rounds: each round may teach a name the next one needs
         found = {i: _by_name(venues[i], places) for i in pending}
         for i, place in found.items():
             if place:
                 out[i] = Match(place, "name")
-                _learn(place, venues[i])
+                learn(place, venues[i])
         if not any(found.values()):
             break
         pending = [i for i in pending if out[i] is None]

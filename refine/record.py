@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from refine.clean import sanitise_record
 from refine.dates import normalise_dates
 from refine.fit import fit_stage
 from refine.kind import kind_stage
@@ -44,10 +45,12 @@ def refine_many(records: Sequence[object], now: datetime) -> list[Outcome]:
 
 
 def refine_chunk(records: Sequence[object], now: datetime) -> list[KeyedOutcome]:
-    """refine_many, each item with its match keys (refine.match_keys.item_keys)."""
+    """refine_many of the sanitised records (refine.clean.sanitise_record: what enters refine), each item with
+    its match keys (refine.match_keys.item_keys)."""
+    clean = [sanitise_record(r) if isinstance(r, dict) else r for r in records]
     return [
         (item, reason, item_keys(item) if item is not None else None)
-        for item, reason in refine_many(records, now)
+        for item, reason in refine_many(clean, now)
     ]
 
 

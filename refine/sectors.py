@@ -1,79 +1,62 @@
-"""Sector tags from the taxonomy in config/sectors.toml: CPV prefixes first, keywords otherwise.
+"""Sector tags from the taxonomy in config/sectors.toml: the notice's CPV codes first, keyword evidence otherwise.
 
-The taxonomy is data a non-programmer edits (its header explains the keyword syntax). Everything is compiled
-once per process into a prefix table for CPV codes and word tables for keywords (all sectors and languages),
-so tagging an item is one tokenising pass over its text plus dict lookups. (One big regex alternation of all
-keywords was measured first: about 300 texts/s, far too slow, because Python's regex engine tries every
-alternative at every position.)
+The taxonomy is data a non-programmer edits (its header explains the keyword syntax and the evidence rule).
+It is compiled once per process: a prefix table for CPV codes, and one KeywordMatcher (refine.keywords) holding
+every sector's keywords in every language together with the off-topic words, so tagging an item is one cached
+pass over its text. Evidence is weighed per sector (EVIDENCE_* below): a keyword in the title or a `strong`
+keyword counts 2, another keyword 1, and a sector is kept when its weight reaches what the item's context asks.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 
+from refine.keywords import KeywordMatcher, KeywordTables, count_tags, keyword_words
 from vigie.core.config import load_toml
 from vigie.core.errors import SectorsConfigError
 from vigie.core.paths import CONFIG_DIR
 from vigie.core.text import fold
 
+# fold and keyword_words are re-exported: callers fold and read keywords as the taggers do.
+__all__ = ["KeywordTables", "Taxonomy", "fold", "keyword_words", "tag_sectors", "taxonomy"]
+
 # Long texts (every language of a cluster) are cut: the title and first paragraphs carry the sector, and the
 # scan cost grows with length.
 MAX_SCAN_CHARS = 4000
-# Light plural tolerance for keywords without a '*': concert -> concerts/concerten, atelier -> ateliers.
-_ENDINGS = ("", "s", "x", "es", "en")
+OFF_TOPIC = "off-topic"  # the tag of sectors.toml `off_topic` words inside the matcher
+NOT_WHEN = (
+    "!"  # "!music": the tag of music's `not_when` words (contexts where its keywords mean something else)
+)
+# What a sector's keyword evidence must weigh. An opportunity needs a title mention, a `strong` keyword or two
+# different keywords (the source's own sectors add 1). News (never pushed, tagged for search only) needs the
+# sector named in its title and as much again (the title's magazine word alone is not a topic). A text about
+# football, share prices or gadgets (`off_topic`) needs 2 more: a film call about a football club is still
+# audiovisual, a match report that mentions a photo is not photography.
+EVIDENCE_OPPORTUNITY = 2
+EVIDENCE_NEWS_EXTRA = 2
+EVIDENCE_OFF_TOPIC_EXTRA = 2
+# When the CPV codes give sectors (the buyer's own classification), the text adds one only when its title
+# names it: a tender's long description mentions many trades in passing.
 
 
-_TOKEN = re.compile(r"[a-z0-9]+")
-
-
-def text_tokens(text: str) -> list[str]:
-    """The folded word tokens keywords are matched against (the first MAX_SCAN_CHARS characters)."""
-    return _TOKEN.findall(fold(text[:MAX_SCAN_CHARS]))
-
-
-def keyword_words(keyword: str) -> tuple[list[str], bool, bool]:
-    """(folded words, any beginning?, any ending?) of one keyword as written in sectors.toml."""
-    text = fold(keyword.strip())
-    words = _TOKEN.findall(text)
-    if not words:
-        raise ValueError(f"keyword {keyword!r} has no letters or digits")
-    leading, trailing = text.startswith("*"), text.endswith("*")
-    if leading and (trailing or len(words) > 1):
-        raise ValueError(f"keyword {keyword!r}: a leading * only works on a single word without a trailing *")
-    return words, leading, trailing
-
-
-@dataclass(frozen=True)
-class _Phrase:
-    rest: tuple[str, ...]  # words after the first one
-    trailing: bool
-    sectors: tuple[str, ...]
+class Evidence(NamedTuple):
+    weights: dict[str, int]  # sector -> weight of its keywords found (vetoed sectors left out)
+    in_title: set[str]  # sectors named in the title
+    off_topic: bool  # the text holds an off_topic word
 
 
 @dataclass
 class Taxonomy:
-    """Compiled sectors.toml. Keyword matching works on word tokens: exact words (with plural endings
-    pre-expanded), prefixes ("photograph*"), compound heads ("*fotograaf") and multi-word phrases. Each distinct
-    token's verdict is memoised: vocabularies are small, so most tokens cost one dict lookup."""
+    """Compiled sectors.toml (or kinds.toml's vocabulary, which shares the keyword tables)."""
 
     ids: tuple[str, ...]
     cpv: dict[str, tuple[str, ...]]  # prefix -> sector ids
     cpv_lengths: tuple[int, ...]
     cpv_without_keywords: tuple[str, ...]
-    exact: dict[str, frozenset[str]]
-    prefixes: dict[str, frozenset[str]]
-    suffixes: dict[str, frozenset[str]]
-    phrases: dict[str, tuple[_Phrase, ...]]  # first word -> phrases starting with it
-    off_topic: Taxonomy | None = None  # words of texts about none of the sectors (sectors.toml `off_topic`)
-    _memo: dict[str, frozenset[str]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self._prefix_lengths = sorted({len(p) for p in self.prefixes})
-        self._suffix_lengths = sorted({len(p) for p in self.suffixes})
-        self._phrase_starts = frozenset(self.phrases)
+    matcher: KeywordMatcher
 
     def sectors_of_cpv(self, codes: list[str]) -> set[str]:
         found: set[str] = set()
@@ -89,107 +72,33 @@ class Taxonomy:
             return True
         return not all(str(c).startswith(self.cpv_without_keywords) for c in codes)
 
-    def _token(self, token: str) -> frozenset[str]:
-        found = set(self.exact.get(token, ()))
-        size = len(token)
-        for n in self._prefix_lengths:
-            if n > size:
-                break
-            found.update(self.prefixes.get(token[:n], ()))
-        for n in self._suffix_lengths:
-            if n + 3 > size:
-                break
-            found.update(self.suffixes.get(token[-n:], ()))
-        verdict = frozenset(found)
-        if len(self._memo) > 500_000:  # bounded: a pathological corpus must not grow it forever
-            self._memo.clear()
-        self._memo[token] = verdict
-        return verdict
+    def sector_hits(self, text: str) -> dict[str, int]:
+        """Tag -> how many distinct keywords of that tag the text holds."""
+        return count_tags(self.matcher.hits_of(text)) if text else {}
 
     def sectors_of_text(self, text: str) -> set[str]:
-        return set(self.sector_hits(text))
+        return {hit.tag for hit in self.matcher.hits_of(text)} if text else set()
 
-    def sector_hits(self, text: str) -> dict[str, int]:
-        """Sector id -> how many distinct keywords (words and phrases) of that sector the text holds."""
-        return self.hits_of(text_tokens(text)) if text else {}
-
-    def hits_of(self, tokens: list[str]) -> dict[str, int]:
-        """sector_hits of an already tokenised text (text_tokens), so several tables can share one pass."""
-        if not tokens:
-            return {}
-        distinct = set(tokens)
-        verdicts = list(map(self._memo.get, distinct))
-        if None in verdicts:
-            verdicts = [self._token(t) if v is None else v for t, v in zip(distinct, verdicts, strict=True)]
-        hits: dict[str, int] = {}
-        for verdict in verdicts:
-            for sid in verdict:
-                hits[sid] = hits.get(sid, 0) + 1
-        if not distinct.isdisjoint(self._phrase_starts):
-            for i, token in enumerate(tokens):
-                for phrase in self.phrases.get(token, ()):
-                    if _phrase_at(tokens, i + 1, phrase):
-                        for sid in phrase.sectors:
-                            hits[sid] = hits.get(sid, 0) + 1
-        return hits
-
-
-def _word_matches(token: str, word: str, trailing: bool) -> bool:
-    if trailing:
-        return token.startswith(word)
-    return token == word or (token.startswith(word) and token[len(word) :] in _ENDINGS)
-
-
-def _phrase_at(tokens: list[str], start: int, phrase: _Phrase) -> bool:
-    rest = phrase.rest
-    if start + len(rest) > len(tokens):
-        return False
-    for j, word in enumerate(rest[:-1]):
-        if tokens[start + j] != word:
-            return False
-    return _word_matches(tokens[start + len(rest) - 1], rest[-1], phrase.trailing)
-
-
-@dataclass
-class KeywordTables:
-    """Keyword lists ({lang: [keyword, ...]} per id) being compiled into Taxonomy's word tables; shared by the
-    sector taxonomy and the kind vocabulary (refine.kind), which use the same keyword syntax."""
-
-    exact: dict[str, set[str]] = field(default_factory=dict)
-    prefixes: dict[str, set[str]] = field(default_factory=dict)
-    suffixes: dict[str, set[str]] = field(default_factory=dict)
-    phrases: dict[str, list[_Phrase]] = field(default_factory=dict)
-
-    def add(self, tag: str, keywords: object, where: str, error: type[Exception]) -> None:
-        """Add {lang: [keyword, ...]} for `tag`; `error(where...)` names a bad entry."""
-        if not isinstance(keywords, dict):
-            raise error(f"{where} should be {{ fr = [...], nl = [...], en = [...] }}")
-        for lang, entries in keywords.items():
-            if not isinstance(entries, list):
-                raise error(f"{where}.{lang} should be a list of words")
-            for entry in entries:
-                try:
-                    words, leading, trailing = keyword_words(str(entry))
-                except ValueError as exc:
-                    raise error(f"{where}.{lang}: {exc}") from None
-                if len(words) > 1:
-                    self.phrases.setdefault(words[0], []).append(_Phrase(tuple(words[1:]), trailing, (tag,)))
-                elif leading:
-                    self.suffixes.setdefault(words[0], set()).add(tag)
-                elif trailing:
-                    self.prefixes.setdefault(words[0], set()).add(tag)
-                else:
-                    for ending in _ENDINGS:
-                        self.exact.setdefault(words[0] + ending, set()).add(tag)
-
-    def compiled(self) -> dict[str, Any]:
-        """The word-table arguments of Taxonomy."""
-        return {
-            "exact": {k: frozenset(v) for k, v in self.exact.items()},
-            "prefixes": {k: frozenset(v) for k, v in self.prefixes.items()},
-            "suffixes": {k: frozenset(v) for k, v in self.suffixes.items()},
-            "phrases": {k: tuple(v) for k, v in self.phrases.items()},
-        }
+    def evidence(self, text: str, title: str | None) -> Evidence:
+        """What an item's text says about its sectors; see the module docstring. Without `title`, every keyword
+        of `text` counts as a title mention."""
+        hits_of = self.matcher.hits_of
+        text = text[:MAX_SCAN_CHARS]
+        if title is None:
+            found = in_title = hits_of(text) if text else frozenset()
+        else:
+            # The text starts with the title (refine joins title, summary and other languages): each part is
+            # scanned once and cached on its own, as the same summary comes back under other titles.
+            in_title = hits_of(title[:MAX_SCAN_CHARS]) if title else frozenset()
+            rest = text[len(title) :] if title and text.startswith(title) else text
+            found = hits_of(rest) if rest else frozenset()
+        weights: dict[str, int] = {}
+        for hit in found | in_title:
+            weights[hit.tag] = weights.get(hit.tag, 0) + (2 if hit.strong or hit in in_title else 1)
+        off_topic = weights.pop(OFF_TOPIC, 0) > 0
+        vetoed = {tag[1:] for tag in weights if tag.startswith(NOT_WHEN)}
+        weights = {tag: w for tag, w in weights.items() if tag not in vetoed and not tag.startswith(NOT_WHEN)}
+        return Evidence(weights, {hit.tag for hit in in_title}, off_topic)
 
 
 def _load(path: Path) -> Taxonomy:
@@ -203,9 +112,9 @@ def _load(path: Path) -> Taxonomy:
     words = KeywordTables()
     for n, sector in enumerate(sectors, 1):
         sid = sector.get("id")
-        if not isinstance(sid, str) or not re.fullmatch(r"[a-z0-9-]+", sid):
+        if not isinstance(sid, str) or not re.fullmatch(r"[a-z0-9-]+", sid) or sid == OFF_TOPIC:
             raise SectorsConfigError(
-                f"{path}: [[sector]] #{n}: id {sid!r} must be lower-case letters, digits, '-'"
+                f"{path}: [[sector]] #{n}: id {sid!r} must be lower-case letters, digits, '-' (not {OFF_TOPIC!r})"
             )
         if sid in ids:
             raise SectorsConfigError(f"{path}: sector {sid!r} is defined twice")
@@ -217,20 +126,16 @@ def _load(path: Path) -> Taxonomy:
                     f"{path}: sector {sid!r}: cpv prefix {prefix!r} should be 2 to 8 digits"
                 )
             cpv.setdefault(prefix, []).append(sid)
-        words.add(sid, sector.get("keywords", {}), f"{path}: sector {sid!r}: keywords", SectorsConfigError)
-
-    no_keywords = tuple(str(p) for p in data.get("cpv_without_keywords", []))
-    off = KeywordTables()
-    off.add("off-topic", data.get("off_topic", {}), f"{path}: off_topic", SectorsConfigError)
-    off_topic = Taxonomy(
-        ids=("off-topic",), cpv={}, cpv_lengths=(), cpv_without_keywords=(), **off.compiled()
-    )
+        where = f"{path}: sector {sid!r}"
+        words.add(sid, sector.get("keywords", {}), f"{where}: keywords", SectorsConfigError)
+        words.add(sid, sector.get("strong", {}), f"{where}: strong", SectorsConfigError, strong=True)
+        words.add(NOT_WHEN + sid, sector.get("not_when", {}), f"{where}: not_when", SectorsConfigError)
+    words.add(OFF_TOPIC, data.get("off_topic", {}), f"{path}: off_topic", SectorsConfigError)
     return Taxonomy(
         ids=tuple(ids),
         cpv={k: tuple(v) for k, v in cpv.items()},
         cpv_lengths=tuple(sorted({len(k) for k in cpv})),
-        cpv_without_keywords=no_keywords,
-        off_topic=off_topic,
+        cpv_without_keywords=tuple(str(p) for p in data.get("cpv_without_keywords", [])),
         **words.compiled(),
     )
 
@@ -262,21 +167,26 @@ def tag_sectors(
 ) -> list[str]:
     """Sector ids for an item, in taxonomy order (defaults unknown to the taxonomy are kept, at the end).
 
-    CPV sectors decide when a tender's codes give any. Otherwise keywords of `text`: a sector named in the
-    `title` is kept, one named elsewhere needs two distinct keywords or the source's support (`defaults`);
-    a text about none of Smart's trades (sectors.toml `off_topic`: football, betting, share prices...) gets
-    no keyword sector. The source's `defaults` are a weak prior: kept for opportunities, not for news
-    (a football report in a culture feed is not culture). Without `title`, every keyword of `text` counts."""
+    CPV sectors come first when a tender's codes give any; keywords of `text` (which starts with the title) add
+    a sector beside them only on very strong evidence. Without CPV sectors, keyword evidence decides (module
+    docstring): news and off-topic texts need more of it. Works or goods tenders are not tagged from their text.
+    The source's `defaults` are a weak prior: they add 1 to a sector's evidence, and are kept for opportunities,
+    not for news (a football report in a culture feed is not culture). Without `title`, every keyword counts
+    as a title mention."""
     tax = taxonomy()
     codes = _cpv_codes(cpv)
     found = tax.sectors_of_cpv(codes)
-    if not found and tax.keywords_apply(codes):
-        tokens = text_tokens(text)
-        hits = tax.hits_of(tokens)
-        if hits and tax.off_topic is not None and tax.off_topic.hits_of(tokens):
-            hits = {}
-        in_title = set(hits) if title is None else tax.sectors_of_text(title)
-        found = {s for s, n in hits.items() if s in in_title or n >= 2 or s in defaults}
+    if tax.keywords_apply(codes):
+        weights, in_title, off_topic = tax.evidence(text, title)
+        if weights:
+            need = EVIDENCE_OPPORTUNITY + (EVIDENCE_NEWS_EXTRA if news else 0)
+            need += EVIDENCE_OFF_TOPIC_EXTRA if off_topic else 0
+            titled_only = news or bool(found)
+            found.update(
+                s
+                for s, w in weights.items()
+                if w + (s in defaults) >= need and (s in in_title or not titled_only)
+            )
     if not news:
         found.update(d for d in defaults if d)
     ordered = [sid for sid in tax.ids if sid in found]

@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from refine.clean import clean_cpv, clean_text, truncate
+from refine.clean import clean_cpv, clean_summary, clean_text
 from refine.identity import item_id, native_id_for
 from refine.regions import tag_place
 from refine.sectors import tag_sectors
@@ -31,7 +31,7 @@ def clean_stage(record: dict[str, Any]) -> dict[str, Any]:
             p for p in (clean_text(record.get("postal_code")), clean_text(record.get("city"))) if p
         )
     currency = clean_text(record.get("budget_currency")).upper() or None
-    summary = truncate(clean_text(record.get("summary")))
+    summary = clean_summary(record.get("summary"))
     url = (record.get("url") or "").strip() or None
     title = clean_title(record.get("title"))
     if not title:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from refine.clean import clean_text, truncate
+from refine.clean import clean_summary
 from refine.language import detect_language
+from refine.language_sample import DETECT_MAX_CHARS
 from refine.titles import clean_title
 from vigie.core.languages import normalise_lang
 
@@ -25,8 +26,13 @@ def language_code(value: object) -> str | None:
 
 
 def detection_text(title: str, summary: str | None) -> str:
-    """What the language of an item without a declared text of its title is detected from (and primed on)."""
-    return f"{title} {summary}" if summary else title
+    """What the language of an item without a declared text of its title is detected from (and primed on).
+    The detector reads only the start of it (refine.language_sample.DETECT_MAX_CHARS, twice that for a bilingual
+    title's split), so a long summary is not copied whole."""
+    return f"{title} {summary[:_DETECTION_CHARS]}" if summary else title
+
+
+_DETECTION_CHARS = 2 * DETECT_MAX_CHARS
 
 
 def language_stage(item: dict[str, Any], record: dict[str, Any]) -> str:
@@ -46,7 +52,7 @@ def language_stage(item: dict[str, Any], record: dict[str, Any]) -> str:
         title = text.get("title")
         title = item["title"] if title == raw_title else clean_title(title)
         summary = text.get("summary")
-        summary = (item["summary"] or "") if summary == raw_summary else truncate(clean_text(summary))
+        summary = (item["summary"] or "") if summary == raw_summary else clean_summary(summary)
         if title or summary:
             texts[code] = {"title": title, "summary": summary}
 

@@ -151,6 +151,11 @@ _COUNTRY_TOWN = re.compile(r"^(?P<prefix>[^:]{2,80}?):\s+(?P<rest>\S.*)$")
 
 def clean_title(value: object) -> str:
     """A title without TED's "Country – CPV label – " or "Country-Town: " boilerplate."""
+    # Sources repeat titles (each occurrence of a recurring event, each run of a feed): remembered per text.
+    return _clean_title_text(value) if isinstance(value, str) else _clean_title(value)
+
+
+def _clean_title(value: object) -> str:
     text = clean_text(value)
     for _ in range(3):  # to a fixed point, so cleaning a clean title changes nothing
         stripped = strip_title_boilerplate(text) if text else text
@@ -158,6 +163,9 @@ def clean_title(value: object) -> str:
             break
         text = stripped
     return truncate(text, TITLE_MAX_CHARS)
+
+
+_clean_title_text = lru_cache(maxsize=8192)(_clean_title)
 
 
 @lru_cache(maxsize=4096)

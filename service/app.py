@@ -25,8 +25,9 @@ def create_app(
     """The application over the snapshot published under `home`.
 
     `connect` opens the snapshot read-only (default: warehouse.snapshot.connect); `as_of` makes every page and
-    feed behave as at that instant (default: the clock); `newsroom_options` sets up the comms team's
-    newsroom under /newsroom/ (default: config/themes.toml, the service's clock, VIGIE_SMTP_* settings).
+    feed behave as at that instant (default: the day the published run was made as of, else the clock);
+    `newsroom_options` sets up the comms team's newsroom under /newsroom/ (default: config/themes.toml, the
+    service's clock, VIGIE_SMTP_* settings).
     """
     service = Service(SnapshotReader(Path(home), connect), as_of=as_of)
 

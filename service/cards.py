@@ -18,6 +18,7 @@ from service.context import page_strings
 from vigie.core.languages import UI_LANGS
 from vigie.core.taxonomy import sector_labels
 from warehouse.connection import sql_text
+from warehouse.places import place_url
 
 
 def lang_name(code: str, lang: str) -> str:
@@ -67,6 +68,12 @@ def other_versions(con: duckdb.DuckDBPyConnection, items: Iterable[Mapping[str, 
     return out
 
 
+def _place(place: Mapping[str, Any] | None, lang: str) -> dict[str, str] | None:
+    if not place or not place.get("id"):
+        return None
+    return {"name": place.get("name") or "", "url": place_url(place["id"], lang)}
+
+
 def card(item: Mapping[str, Any], lang: str, now: datetime, versions: list | None = None) -> dict[str, Any]:
     """The values one card shows; every text is escaped by the template (autoescape), never trusted."""
     title, summary, text_lang = localized(item, lang)
@@ -95,6 +102,8 @@ def card(item: Mapping[str, Any], lang: str, now: datetime, versions: list | Non
         "sectors": [labels.get(s, {}).get(lang, s) for s in item.get("sectors") or []],
         "regions": [region_label(r, lang) for r in item.get("regions") or []],
         "location": item.get("location") or "",
+        # The place the event happens at (event_places): its name, linked to its page on the places map.
+        "place": _place(item.get("place"), lang),
         "organiser": item.get("organiser") or "",
         "fit": item.get("fit") or "",
         "status": item.get("status") or "",

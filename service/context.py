@@ -38,7 +38,8 @@ class Service:
     cached_version: Version | None = None
     # Items per snapshot version, for /health.
     counts: dict[Version, int] = field(default_factory=dict)
-    # `vigie serve --as-of`: every page and feed behaves as at this instant (statuses, windows).
+    # `vigie serve --as-of`: every page and feed behaves as at this instant (statuses, windows). Without it,
+    # the day the published run was made as of (`vigie run --as-of`, the demo), else the real clock.
     as_of: datetime | None = None
 
     def serving(self, version: Version) -> None:
@@ -47,6 +48,11 @@ class Service:
             self.cache.drop_other_versions(version)
             self.cached_version = version
 
+    def shown_as_of(self) -> datetime | None:
+        """The day pages say they are "as on": the service's own --as-of, else the published run's."""
+        return self.as_of or self.reader.fixed_clock()
+
     def now(self) -> datetime:
         """The instant statuses, "closing within" and days left are computed at."""
-        return self.as_of.astimezone(BRUSSELS) if self.as_of else datetime.now(BRUSSELS)
+        fixed = self.shown_as_of()
+        return fixed.astimezone(BRUSSELS) if fixed else datetime.now(BRUSSELS)

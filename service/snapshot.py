@@ -11,6 +11,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,6 +19,7 @@ import duckdb
 
 from vigie.core.errors import NoSnapshotError, WarehouseError
 from vigie.core.paths import snapshot_path
+from warehouse.clock import fixed_clock
 from warehouse.snapshot import connect as open_snapshot
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ class SnapshotReader:
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._version: Version | None = None
+        self._fixed: datetime | None = None  # the published run's --as-of day, read when a snapshot opens
 
     def version(self) -> Version | None:
         try:
@@ -60,15 +63,24 @@ class SnapshotReader:
                     # A snapshot being replaced or corrupt must not take the service down.
                     raise NoSnapshotError(f"cannot open the published snapshot: {exc}") from exc
                 self._version = version
+                self._fixed = fixed_clock(self._con)
                 log.info("serving snapshot %s (inode %d, %d bytes)", self.path, version[0], version[2])
             return fn(self._con), version
+
+    def fixed_clock(self) -> datetime | None:
+        """The day the current snapshot's run was made as of (`vigie run --as-of`), None when it ran on the
+        real clock or nothing is published yet. Costs a stat of the file when the snapshot is already open."""
+        try:
+            return self.run(lambda con: self._fixed)[0]
+        except NoSnapshotError:
+            return None
 
     def _close_locked(self) -> None:
         if self._con is not None:
             try:
                 self._con.close()
             finally:
-                self._con, self._version = None, None
+                self._con, self._version, self._fixed = None, None, None
 
     def close(self) -> None:
         with self._lock:

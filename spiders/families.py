@@ -20,6 +20,8 @@ class Family:
     options: str = ""
     # Its records depend on the day they are parsed (recurrences expanded from today): not reused another day.
     reads_today: bool = False
+    # Its records are places for the places step (flows.places), not opportunities: refine never sees them.
+    places: bool = False
 
     @property
     def option_keys(self) -> frozenset[str]:
@@ -46,6 +48,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("jsonld", "schemaorg"),
     Family("page", "single_page"),
     Family("html_list", "html_list", "html_listing:HtmlListSpider", "item fields detail next_page link"),
+    Family("places", "places", options="format columns kinds values encoding delimiter", places=True),
 )
 
 BY_NAME: dict[str, Family] = {family.name: family for family in FAMILIES}

@@ -90,7 +90,7 @@ def test_every_corpus_file_gives_items_or_a_clean_error(shared_corpus):
 
 def test_every_web_corpus_file_is_read(shared_corpus):
     """Issue 13: a calendar, a feed or a page of the corpus is read (items, or nothing in it), never refused as a
-    whole; the only refusals are a listing page, which needs selectors, and a feed whose only entry is cut short,
+    whole; the only refusals are a listing page, which needs selectors, and a calendar with no readable start,
     each named in its one-line reason."""
     from flows.parse_file import parse_file
     from vigie.core.errors import ParseError
@@ -101,7 +101,7 @@ def test_every_web_corpus_file_is_read(shared_corpus):
             try:
                 parse_file(path, kind="call" if folder == "html-calls" else None)
             except ParseError as exc:
-                if "a listing page" not in str(exc) and "an entry is cut short" not in str(exc):
+                if "a listing page" not in str(exc) and "has no readable start date" not in str(exc):
                     refused.append(f"{folder}/{path.name}: {exc}")
     assert refused == []
 
@@ -140,3 +140,94 @@ def test_single_call_page_with_kind_call_is_one_item():
     assert done.returncode == 0, done.stderr
     [item] = [json.loads(line) for line in done.stdout.splitlines()]
     assert (item["kind"], item["title"]) == ("call", "Appel à projets Résidences 2027")
+
+
+def test_no_corpus_file_refuses_all_its_records(shared_corpus):
+    """Issue 13, done when: every readable file gives items or a clean `0 items`; a file that cannot be read is
+    one line (exit 2). What must not happen: a file read whose every record is refused."""
+    from datetime import UTC, datetime
+
+    from flows.parse_file import parse_file
+    from vigie.core.errors import ParseError
+
+    refused_all = []
+    for path in sorted(p for p in shared_corpus.rglob("*") if p.is_file() and p.name != "SOURCES.md"):
+        try:
+            parsed = parse_file(path, now=datetime(2026, 12, 1, tzinfo=UTC))
+        except ParseError:
+            continue  # one line, exit 2: test_every_corpus_file_gives_items_or_a_clean_error
+        if parsed.quarantined and not parsed.items:
+            refused_all.append(f"{path.name}: {parsed.quarantined[0]['reason']}")
+    assert refused_all == []
+
+
+def test_feed_cut_inside_its_only_entry_is_0_items_with_a_warning():
+    path = FIXTURES / "feeds" / "feedparser_incomplete_cdata.xml"
+    done = parse(path)
+    assert (done.returncode, done.stdout) == (0, "")
+    assert done.stderr.strip().splitlines() == [
+        f"vigie: {path}: the feed is cut short inside entry 1: no entry was complete before it",
+        f"vigie: {path}: 0 items",
+    ]
+
+
+def test_feed_cut_midway_gives_the_entries_before_the_cut(tmp_path):
+    whole = (FIXTURES / "feeds" / "picofeed_cerclepsy_fr.xml").read_bytes()
+    path = tmp_path / "cut.xml"
+    path.write_bytes(whole[: whole.index(b"<item", whole.index(b"</item>")) + 40])  # inside the 2nd item
+    done = parse(path)
+    assert done.returncode == 0, done.stderr
+    [item] = [json.loads(line) for line in done.stdout.splitlines()]
+    assert (
+        item["url"]
+        == "http://le-cercle-psy.scienceshumaines.com/stephane-gumpper-qu-est-ce-que-la-psychologie-des-religions_sh_30765"
+    )
+    assert "the feed is cut short inside entry 2: the entry before the cut is kept" in done.stderr
+
+
+def test_calendar_without_a_readable_start_is_one_line_and_exit_2():
+    path = FIXTURES / "ics" / "icalendar_invalid_start_end.ics"
+    done = parse(path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert (
+        done.stderr.strip()
+        == f"vigie: {path}: its only event (test-123) has no readable start date (DTSTART)"
+    )
+
+
+def test_calendar_of_events_without_summary_gives_them_all(tmp_path):
+    path = FIXTURES / "ics" / "icalendar_multiple_timezones.ics"
+    done = parse(path)
+    assert done.returncode == 0, done.stderr
+    titles = [json.loads(line)["title"] for line in done.stdout.splitlines()]
+    assert titles == ["icalendar-multiple-timezones · 2021-03-02 00:00"] * 3
+    assert done.stderr.strip().splitlines()[-1] == f"vigie: {path}: 3 items"
+
+
+def test_api_error_body_is_one_line_naming_the_api_and_exit_2(shared_corpus):
+    path = shared_corpus / "be-eprocurement" / "bosa_error_500_cpv.json"
+    done = parse(path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.strip() == (
+        f"vigie: {path}: e-Procurement API error 50000: Internal Server Error (HTTP 404 Not Found)"
+    )
+
+
+def test_empty_eforms_template_is_one_line_and_exit_2():
+    # The eForms SDK's deliberately INVALID example: the schema's required elements, all empty, no identifier
+    path = FIXTURES / "ted" / "eforms_sdk_example_INVALID_cn_24_empty.xml"
+    done = parse(path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.strip() == (
+        f"vigie: {path}: empty or invalid eForms notice: no publication number and no notice identifier (cbc:ID)"
+    )
+
+
+def test_parse_runs_within_a_runs_limits():
+    # The parser runs in a parse worker (spiders.isolation) as in a run: past its time limit it is stopped and the
+    # file is one line naming the limit, exit 2.
+    path = FIXTURES / "ics" / "rie_machbar_calendar.ics"
+    done = parse(path, "--parse-timeout", "0.001")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.strip() == f"vigie: {path}: parse stopped after 0.001 s (time limit, parse_timeout)"
+    assert parse(path, "--parse-timeout", "60").returncode == 0

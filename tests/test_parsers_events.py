@@ -103,7 +103,7 @@ def test_ics_event_without_dtstart_is_kept_flagged_for_refine_to_quarantine(agen
     assert undated["title"] == "Événement sans date (à confirmer)"
     assert undated["starts_at"] is None
     assert undated["flags"] == ["starts_unreadable"]
-    assert len(agenda) == 16  # 6 one-off events + 8 occurrences of the series + 2 moved lessons
+    assert len(agenda) == 15  # 6 one-off events + 7 occurrences of the series (one EXDATE) + 2 moved lessons
 
 
 def test_ics_recorded_discourse_export_without_dtend():
@@ -208,12 +208,12 @@ def test_ics_series_is_expanded_over_the_default_horizon(agenda_records):
         "2027-03-08T17:00:00+01:00",
         "2027-03-16T18:00:00+01:00",  # moved from Monday 15th to Tuesday 16th
         "2027-03-22T17:00:00+01:00",
-        "2027-03-29T17:00:00+02:00",  # excluded (EXDATE): reported cancelled; summer time from 28 March
+        # 29 March is excluded (EXDATE): no item; summer time from 28 March
         "2027-04-05T17:00:00+02:00",
         "2027-04-12T17:00:00+02:00",  # cancelled in its own RECURRENCE-ID override
         "2027-04-19T17:00:00+02:00",
     ]
-    assert [r["ends_at"][11:16] for r in series] == ["19:00", "19:00", "20:00", "19:00"] + ["19:00"] * 4
+    assert [r["ends_at"][11:16] for r in series] == ["19:00", "19:00", "20:00", "19:00"] + ["19:00"] * 3
     assert all(r["location"] == "Maison des artistes, 1060 Saint-Gilles" for r in series if not r["status"])
 
 
@@ -234,19 +234,19 @@ def test_ics_moved_occurrence_keeps_the_id_of_its_original_slot(agenda_records):
     assert before["starts_at"] == "2027-03-15T17:00:00+01:00"
 
 
-def test_ics_exdate_is_a_cancelled_occurrence(agenda_records):
-    excluded = by_id(agenda_records)[f"{SERIES}@2027-03-29T15:00:00+00:00"]
-    assert excluded["status"] == "cancelled"
-    assert excluded["starts_at"] == "2027-03-29T17:00:00+02:00"
-    assert excluded["ends_at"] == "2027-03-29T19:00:00+02:00"
-    assert excluded["title"] == "Permanence juridique pour artistes"
+def test_ics_exdate_removes_its_occurrence(agenda_records):
+    # EXDATE says the instance does not exist (RFC 5545): it is no item, neither open nor cancelled
+    ids = {r["native_id"] for r in agenda_records}
+    assert f"{SERIES}@2027-03-29T15:00:00+00:00" not in ids
+    assert f"{SERIES}@2027-03-22T16:00:00+00:00" in ids  # the weeks around it stay
+    assert f"{SERIES}@2027-04-05T15:00:00+00:00" in ids
 
 
 def test_ics_cancelled_override_is_a_cancelled_occurrence(agenda_records):
     cancelled = by_id(agenda_records)[f"{SERIES}@2027-04-12T15:00:00+00:00"]
     assert cancelled["status"] == "cancelled"
     assert cancelled["starts_at"] == "2027-04-12T17:00:00+02:00"
-    assert sum(r["status"] == "cancelled" for r in occurrences(agenda_records, SERIES)) == 2
+    assert sum(r["status"] == "cancelled" for r in occurrences(agenda_records, SERIES)) == 1
 
 
 def test_ics_overrides_without_their_master_are_distinct_occurrences(agenda_records):
@@ -266,14 +266,13 @@ def test_ics_horizon_days_bounds_the_expansion():
         "2027-03-08",
         "2027-03-16",
         "2027-03-22",
-        "2027-03-29",
     ]
 
 
 def test_ics_a_later_run_drops_past_occurrences_and_keeps_the_ids():
     first = {r["native_id"] for r in occurrences(read_ics(AGENDA), SERIES)}
     later = occurrences(read_ics(AGENDA, now="2027-03-10T08:00:00+00:00"), SERIES)
-    assert len(later) == 6
+    assert len(later) == 5
     assert {r["native_id"] for r in later} < first
     assert later[0]["starts_at"] == "2027-03-16T18:00:00+01:00"
 
@@ -281,7 +280,7 @@ def test_ics_a_later_run_drops_past_occurrences_and_keeps_the_ids():
 def test_ics_since_option_starts_the_window_earlier():
     series = occurrences(read_ics(AGENDA, now="2027-03-10T08:00:00+00:00", since="2027-03-01"), SERIES)
     assert series[0]["starts_at"] == "2027-03-01T17:00:00+01:00"
-    assert len(series) == 8
+    assert len(series) == 7
 
 
 def test_ics_endless_rule_is_bounded_by_horizon_and_max_occurrences():
@@ -319,7 +318,7 @@ def test_ics_recorded_recurrence_with_rdate_exdate_and_overrides():
     records = read_ics("icaljs_recur_instances.ics", now="2012-09-20T09:00:00+00:00", horizon_days=180)
     uid = "623c13c0-6c2b-45d6-a12b-c33ad61c4868"
     found = by_id(records)
-    assert len(records) == 9
+    assert len(records) == 7  # and no item for its two EXDATEs inside the window (4 December, 5 February)
     # RECURRENCE-ID given in UTC (20121105T180000Z) names the RDATE written in Los Angeles time.
     moved = found[f"{uid}@2012-11-05T18:00:00+00:00"]
     assert moved["starts_at"] == "2012-11-06T20:00:00-08:00"
@@ -328,8 +327,9 @@ def test_ics_recorded_recurrence_with_rdate_exdate_and_overrides():
     assert first["organiser"] == "James Lal"
     assert first["location"] is None  # an override is a whole instance: it names no place
     assert found[f"{uid}@2012-11-06T18:00:00+00:00"]["location"] == "PLACE"
-    cancelled = sorted(r["starts_at"] for r in records if r["status"] == "cancelled")
-    assert cancelled == ["2012-12-04T10:00:00-08:00", "2013-02-05T10:00:00-08:00"]
+    starts = {r["starts_at"][:10] for r in records}
+    assert not starts & {"2012-12-04", "2013-02-05"}
+    assert all(r["status"] is None for r in records)
 
 
 def test_ics_recorded_community_calendar_on_the_day_it_was_saved():
@@ -342,8 +342,7 @@ def test_ics_recorded_community_calendar_on_the_day_it_was_saved():
     class_ = occurrences(records, "7g6502aejkun96i5fenfu6hvc1@google.com")
     assert [(r["starts_at"], r["status"]) for r in class_] == [
         ("2019-02-28T08:30:00+01:00", None),
-        ("2019-03-07T08:30:00+01:00", "cancelled"),
-        ("2019-03-14T08:30:00+01:00", None),
+        ("2019-03-14T08:30:00+01:00", None),  # 7 March is an EXDATE: no class that week
     ]
     assert found["05b6u5vfdih0cdr6q3msgemss2@google.com"]["starts_at"] == "2018-05-26"  # all-day, one-off
 
@@ -687,3 +686,42 @@ def test_html_list_items_nested_in_items_are_read_once():
     options = {"item": ".event-card", "fields": {"title": "h3", "url": "h3 a::attr(href)"}}
     records = list(html_list.parse(body, source="agenda-exemple", url=f"{BASE}/agenda", options=options))
     assert [r["url"] for r in records] == [f"{BASE}/e/1"]
+
+
+# ================================================================ iCalendar: events without SUMMARY
+
+
+def test_ics_event_without_summary_or_text_is_named_by_its_calendar_and_start():
+    # icalendar's test file: three VEVENTs with a DTSTART and nothing else to name them by
+    records = {r["native_id"].split("@")[0]: r for r in read_ics("icalendar_multiple_timezones.ics")}
+    named = records["test-vtime-named-timezone"]
+    assert (
+        named["title"] == "agenda-exemple · 2021-03-02 00:00"
+    )  # the source's name: the file has no X-WR-CALNAME
+    assert named["flags"] == ["recurrence_unreadable", "title_generated"]
+    assert records["test-vtime-utc"]["title"] == "agenda-exemple · 2021-03-02 00:00"
+
+
+def test_ics_event_without_summary_takes_its_calendar_name_location_or_categories():
+    def one(lines: str) -> dict:
+        body = (
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-CALNAME:Fablab Cottbus\r\nBEGIN:VEVENT\r\nUID:u1\r\n"
+            f"DTSTART:20270110T190000\r\n{lines}END:VEVENT\r\nEND:VCALENDAR\r\n"
+        ).encode()
+        [event] = read_ics("", body=body)
+        return event
+
+    assert one("")["title"] == "Fablab Cottbus · 2027-01-10 19:00"
+    assert one("LOCATION:Zuse-Saal\\, Cottbus\r\n")["title"] == "Zuse-Saal, Cottbus · 2027-01-10 19:00"
+    assert one("CATEGORIES:Workshop,Kinder\r\n")["title"] == "Workshop, Kinder"
+    described = one("DESCRIPTION:Offene Werkstatt für alle\r\n")
+    assert described["title"] is None  # refine names it by its text (flag title_derived)
+    assert described["flags"] == []
+
+
+def test_ics_event_with_a_made_up_zone_and_no_summary_keeps_its_id():
+    [event] = read_ics("icalendar_non_ascii_tzid.ics")
+    assert event["title"] == "agenda-exemple · 2017-05-11 13:30"
+    from spiders.parsers._text import stable_id
+
+    assert event["native_id"] == stable_id(None, event["starts_at"])  # from the absent SUMMARY, as before

@@ -67,3 +67,33 @@ def test_escaped_control_characters_never_come_out(ref: str) -> None:
     cleaned = clean_text(f"Appel {ref} 2027")
     assert cleaned.startswith("Appel") and cleaned.endswith("2027")
     assert not any(ord(c) < 32 or ord(c) == 127 for c in cleaned)
+
+
+def test_a_summary_is_cleaned_once_per_text_and_the_same_as_cleaning_it() -> None:
+    from refine import clean
+
+    raw = "<p>Appel &agrave; projets " + "pour les arts de la sc&egrave;ne, " * 120 + "</p>"
+    first = clean.clean_summary(raw)
+    assert first == truncate(clean_text(raw))
+    assert len(first) <= SUMMARY_MAX_CHARS and first.startswith("Appel à projets pour les arts de la scène,")
+    assert clean.clean_summary(raw) is first  # the repeat (an occurrence of the same event) is not recleaned
+    assert clean.clean_summary(None) == "" and clean.clean_summary("Court") == "Court"
+
+
+def test_the_quick_check_sees_unencodable_text_in_keys_values_and_nesting() -> None:
+    from refine.clean import UNENCODABLE_FLAG, sanitise_record
+
+    clean_record = {
+        "title": "Résidence",
+        "texts": {"fr": {"title": "Résidence"}},
+        "cpv": ["92000000"],
+        "n": 3,
+    }
+    assert sanitise_record(clean_record) is clean_record
+    for dirty in (
+        {"title": "a\x01b"},
+        {"texts": {"fr\ud800": {"title": "x"}}},
+        {"texts": {"fr": {"title": ["ok", ("deep\uffff",)]}}},
+    ):
+        assert UNENCODABLE_FLAG in sanitise_record(dirty)["flags"]
+    assert sanitise_record({1: "a key that is not text"}) == {1: "a key that is not text"}

@@ -33,13 +33,15 @@ def test_labelled_set_is_large_mixed_real_and_split() -> None:
     assert {row["split"] for row in rows} == {"tuned", "held-out"}
 
 
-@pytest.mark.parametrize(("part", "exact", "false_positives"), [("tuned", 1.0, 0), ("held-out", 0.95, 2)])
+@pytest.mark.parametrize(("part", "exact", "false_positives"), [("tuned", 1.0, 0), ("held-out", 0.95, 1)])
 def test_deadline_extraction_score_on_each_part(part: str, exact: float, false_positives: int) -> None:
     rows = [row for row in _rows() if row["split"] == part]
     right = sum(_extract(row["text"]) == (row["expected"], row["precision"]) for row in rows)
     wrong_dates = [row["text"] for row in rows if not row["expected"] and _extract(row["text"])[0]]
     # Measured 2026-12-01: tuned 74/74 right, 0 false positives; held-out 60/62 right (0.968), 34/34 deadlines
     # found, 2 false positives (its misses are left unread: the held-out part is the check, not rule material).
+    # After 28 real rows (13 tuned, 15 held-out) and the weak-cue and application-period rules written on the
+    # tuned part: tuned 87/87, held-out 76/77 (0.987), 43/43 found, 1 false positive.
     assert right / len(rows) >= exact
     assert len(wrong_dates) <= false_positives
 
@@ -109,4 +111,53 @@ def test_a_changed_deadline_is_the_new_date() -> None:
     ],
 )
 def test_dates_that_are_not_a_deadline_to_act_give_none(text: str) -> None:
+    assert find_deadline(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The end of a period for applying, with no deadline word (tests/labelled/SOURCES.md)
+        (  # lejournaldemayotte.yt, 2020-02-21
+            "Du 17 février au 27 mars 2020 à minuit, les porteurs de projets sont invités à effectuer leurs "
+            "demandes de subventions",
+            ("2020-03-27T23:59:59+01:00", "datetime"),
+        ),
+        (  # raumars.org/en/hakulomake
+            "The application for the 2026 residencies is open 15th April – 15th May 2025.",
+            ("2025-05-15T23:59:59+02:00", "date"),
+        ),
+        (
+            "Submissions must be received by 17:00 CET on 15 January 2027.",
+            ("2027-01-15T17:00:00+01:00", "datetime"),
+        ),
+        ("Applications are open until 15 March 2027.", ("2027-03-15T23:59:59+01:00", "date")),
+        (
+            "L'exposition et les candidatures sont ouvertes jusqu'au 15 mars 2027.",
+            ("2027-03-15T23:59:59+01:00", "date"),
+        ),
+    ],
+)
+def test_periods_for_applying_and_cues_naming_what_is_submitted(text: str, expected: tuple[str, str]) -> None:
+    assert _extract(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "until", "tot", "au plus tard" bound what ends, not only submissions: a rule in force, an exhibition,
+        # a contract, eligible costs, the announcement of results
+        "blijven van kracht tot 1 juli 2021.",  # amsterdamsfondsvoordekunst.nl
+        "Exposition « Peintres du Pacifique » du 5 au 28 mai 2020",  # lechevaletdart.nc
+        "When: from November 15th to November 27th 2020",  # ainin.org
+        "L'exposition est visible jusqu'au 15 mars 2027.",
+        "De tentoonstelling loopt nog tot en met 15 maart 2027.",
+        "The contract is valid until 31 December 2027.",
+        "Kosten zijn subsidiabel tot en met 31 december 2027.",
+        "Les lauréats seront informés au plus tard le 15 mars 2027.",
+        "Results will be communicated no later than 15 March 2027.",
+        "Residency period: 1 February 2027 until 30 April 2027.",
+    ],
+)
+def test_a_weak_cue_bounding_something_else_is_no_deadline(text: str) -> None:
     assert find_deadline(text) is None

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import importlib.util
 import tomllib
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -67,25 +67,34 @@ def test_labelled_set_is_large_and_mostly_real():
     assert all(set(filter(None, r["expected"].split(","))) <= known for r in rows)
 
 
-def test_precision_and_recall_on_labelled_set():
-    tp, fp, fn = Counter(), Counter(), Counter()
-    for row in _resolved_rows():
-        expected = set(filter(None, row["expected"].split(",")))
-        text = f"{row['title']}. {row['summary']}"
-        got = set(_tag(text, list(filter(None, row["cpv"].split(",")))))
-        tp.update(got & expected)
-        fp.update(got - expected)
-        fn.update(expected - got)
-    scored = [s for s in SPEC_SECTORS if tp[s] + fn[s]]
-    precision = {s: tp[s] / (tp[s] + fp[s]) if tp[s] + fp[s] else 0.0 for s in scored}
-    recall = {s: tp[s] / (tp[s] + fn[s]) for s in scored}
-    macro_p = sum(precision.values()) / len(scored)
-    macro_r = sum(recall.values()) / len(scored)
-    # Measured 2026-11-23 on 227 items: macro precision 0.872, macro recall 0.840 (bench/tagging_eval.py).
-    assert len(scored) == len(SPEC_SECTORS), "every sector has labelled examples"
-    assert macro_p >= 0.85, f"macro precision {macro_p:.3f}: {precision}"
-    assert macro_r >= 0.80, f"macro recall {macro_r:.3f}: {recall}"
-    assert min(precision.values()) >= 0.6, precision
+def _eval(name: str):
+    path = Path(__file__).resolve().parents[1] / "bench" / "evals" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"evals_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_labelled_set_is_split_by_its_fixed_rule():
+    # held-out when the first byte of sha256("origin|title") is odd, as in kinds.tsv: fixed before any rule
+    rows = _rows()
+    for row in rows:
+        odd = hashlib.sha256(f"{row['origin']}|{row['title']}".encode()).digest()[0] % 2
+        assert row["split"] == ("held-out" if odd else "tuned"), row["title"]
+    assert 90 <= sum(r["split"] == "held-out" for r in rows) <= len(rows) - 90
+
+
+@pytest.mark.parametrize(
+    ("part", "precision", "recall"),
+    # Measured 2026-12-01 (bench/evals/sectors.py): tuned 0.877/0.846, held-out 0.846/0.691 on 129/108 rows.
+    [("tuned", 0.86, 0.83), ("held-out", 0.82, 0.67)],
+)
+def test_precision_and_recall_on_labelled_set(part, precision, recall):
+    _resolved_rows()  # skips when the shared corpus is absent
+    result = _eval("sectors").run(part)
+    assert result["skipped_corpus_absent"] == 0
+    assert result["macro_precision"] >= precision, result["per_sector"]
+    assert result["macro_recall"] >= recall, result["per_sector"]
 
 
 @pytest.mark.parametrize(
@@ -114,7 +123,18 @@ def test_cpv_prefixes(cpv, sectors):
 
 
 def test_cpv_decides_before_keywords():
-    assert _tag("Concert et exposition de photographie", ["72000000"]) == ["digital"]
+    # The buyer's codes come first; words further down the notice do not add a sector beside them...
+    title = "Développement du site web de la ville"
+    text = f"{title}. Le site présente les concerts, expositions de photographie et musées de la ville."
+    assert tag_sectors(text, ["72000000"], [], title=title) == ["digital"]
+    # ...a title naming another trade does (a promotional film ordered under a film-production code).
+    title = "Réalisation d'un film promotionnel et d'une campagne de communication"
+    assert tag_sectors(title, ["92111000"], [], title=title) == ["audiovisual", "communication"]
+
+
+def test_cpv_of_works_or_goods_keep_the_text_out_even_with_a_title():
+    title = "Restauration de l'orgue et des vitraux de l'église"
+    assert tag_sectors(title, ["45000000"], [], title=title) == []
 
 
 def test_works_and_goods_tenders_are_not_tagged_from_their_text():
@@ -225,3 +245,56 @@ def test_source_sectors_are_a_weak_prior_kept_for_opportunities_not_news():
     title = "Mentir aux recruteurs ? Facile !"
     assert tag_sectors(title, [], ["performing-arts"], title=title) == ["performing-arts"]
     assert tag_sectors(title, [], ["performing-arts"], title=title, news=True) == []
+
+
+def test_a_film_call_about_football_is_still_audiovisual():
+    title = "Appel à projets : film documentaire sur le football amateur"
+    text = f"{title}. Soutien à la réalisation d'un documentaire, du tournage à la postproduction."
+    assert "audiovisual" in tag_sectors(text, [], [], title=title)
+
+
+def test_news_needs_its_title_and_more_evidence():
+    # A tech blog's post (rsparser_blogger.atom style): one film word in the title of an article is not the trade.
+    title = "4FSOD: The Documentary!"
+    text = f"{title}. In the footsteps of VH1 Behind the Music, the band collaborated with a television crew."
+    assert tag_sectors(text, [], [], title=title, news=True) == []
+    assert tag_sectors(text, [], [], title=title) == ["audiovisual"]  # the same words in a call would do
+    title = "Le festival de théâtre de rue ouvre ses portes"
+    text = f"{title}. Trente compagnies de théâtre, de danse et de cirque jouent dans le parc."
+    assert "performing-arts" in tag_sectors(text, [], [], title=title, news=True)
+
+
+def test_not_when_contexts_veto_a_sectors_keywords():
+    # sedia_search_horizon_open.json: plastic films are packaging, not cinema
+    title = "Films and coatings for circular packaging"
+    assert "audiovisual" not in tag_sectors(title, [], [], title=title)
+    title = "Refonte de l'architecture logicielle du guichet en ligne"
+    assert "architecture" not in tag_sectors(title, [], [], title=title)
+    assert tag_sectors("Concours d'architecture", [], [], title="Concours d'architecture") == ["architecture"]
+
+
+def test_strong_keywords_decide_anywhere():
+    # A Horizon Europe topic code in the summary is research and innovation whatever the title says.
+    title = "Higher Voltage charging for Heavy Duty Vehicles"
+    text = f"{title}. Call: HORIZON-CL5-2026-09 – BATTERIES and ENERGY. Deadline: 2026-09-15."
+    assert "research-innovation" in tag_sectors(text, [], [], title=title)
+
+
+def test_a_plural_or_a_second_language_is_one_piece_of_evidence():
+    title = "Nouvelle saison"
+    assert tag_sectors(f"{title}. Danse et danses du monde.", [], [], title=title) == []
+    assert tag_sectors(f"{title}. Danse et théâtre.", [], [], title=title) == ["performing-arts"]
+
+
+def test_not_when_entries_are_checked(tmp_path):
+    path = tmp_path / "sectors.toml"
+    path.write_text('[[sector]]\nid = "music"\nnot_when = { en = "opera" }\n', encoding="utf-8")
+    with pytest.raises(SectorsConfigError, match=r"sector 'music': not_when\.en should be a list"):
+        taxonomy(path)
+
+
+def test_matching_is_cached_and_stable():
+    tax = taxonomy()
+    text = "Appel à candidatures pour une résidence de photographie documentaire"
+    first = tax.sectors_of_text(text)
+    assert tax.sectors_of_text(text) == first == {"audiovisual", "photography"}

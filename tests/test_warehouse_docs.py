@@ -195,52 +195,7 @@ def test_theatre_in_every_language_and_clusters(published: Path) -> None:
     assert [r["titel"] for r in rows(published, 13)] == [f"Jeugdtheater {datetime.now(BRUSSELS).year}"]
 
 
-# --------------------------------------------------------------------------- on the demo's warehouse
-
-# Examples the demo's real files cannot answer yet, and why. Each is a strict xfail: the day the demo gains
-# the data (a second version of a notice, a failing source...), the test says so and the entry must go.
-DEMO_GAPS = {
-    1: "no call of the sample closes in August 2021 (TED notices are tenders; the feeds give no deadline)",
-    2: "no performing-arts call or tender closes within 14 days of the demo day",
-    4: "no organiser publishes the same call two years running in the sample",
-    6: "the sample has one version of each document: no deadline ever moves",
-    7: "the sample has one version of each document: no status ever changes",
-    9: "the only Brussels event of the sample (UiTdatabank) is in January-March 2021",
-    10: "every demo source succeeds",
-    11: "no call of the sample is about theatre",
-    13: "no open call of the sample has a Dutch text on the demo day",
-    14: "no open tender of the sample announces a budget",
-    15: "the sample has no refused record and no flagged item",
-}
-
-
-@pytest.fixture(scope="module")
-def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import os
-    import subprocess
-    import sys
-
-    home = tmp_path_factory.mktemp("demo-home")
-    env = {**os.environ, "VIGIE_HOME": str(home)}
-    done = subprocess.run(
-        [sys.executable, "-m", "vigie.cli", "run", "--demo"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return home
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("number", sorted(examples()))
-def test_each_example_answers_on_the_demo(
-    demo_home: Path, number: int, request: pytest.FixtureRequest
-) -> None:
-    if number in DEMO_GAPS:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=DEMO_GAPS[number]))
-    assert rows(demo_home, number), examples()[number][0]
+# The examples on the demo's warehouse, with the values they give there: tests/test_demo_warehouse.py.
 
 
 def test_each_example_says_what_it_answers() -> None:

@@ -28,13 +28,22 @@ def query(wh: Warehouse, sql: str) -> list[tuple]:
 
 def test_migrate_applies_each_file_once_in_order(home: Path) -> None:
     wh = Warehouse(home)
-    assert wh.migrate() == ["0001_init", "0002_source_runs_seconds", "0003_kind_fit", "0005_places"]
+    assert wh.migrate() == [
+        "0001_init",
+        "0002_source_runs_seconds",
+        "0003_kind_fit",
+        "0004_cutoffs",
+        "0005_places",
+        "0006_loaded_batches",
+    ]
     assert wh.migrate() == []
     assert [r[0] for r in query(wh, "SELECT name FROM schema_migrations ORDER BY applied_at, name")] == [
         "0001_init",
         "0002_source_runs_seconds",
         "0003_kind_fit",
+        "0004_cutoffs",
         "0005_places",
+        "0006_loaded_batches",
     ]
     views = {r[0] for r in query(wh, "SELECT view_name FROM duckdb_views() WHERE NOT internal")}
     assert {
@@ -70,7 +79,12 @@ def test_a_migration_adding_a_column_keeps_existing_data(home: Path, tmp_path: P
     con.close()
     # ... is opened by the current one: 0002 adds source_runs.seconds.
     after = Warehouse(home)
-    assert after.migrate() == ["0002_source_runs_seconds", "0003_kind_fit"]
+    assert after.migrate() == [
+        "0002_source_runs_seconds",
+        "0003_kind_fit",
+        "0004_cutoffs",
+        "0006_loaded_batches",
+    ]
     assert query(after, "SELECT run_id, source, status, items, seconds FROM source_runs") == [
         ("run-1", "test-source", "ok", 2, None)
     ]

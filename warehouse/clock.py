@@ -8,6 +8,7 @@ from datetime import datetime
 
 import duckdb
 
+from warehouse.connection import sql_text
 from warehouse.store import Warehouse
 
 
@@ -25,3 +26,14 @@ def set_clock(warehouse: Warehouse, as_of: datetime | None) -> None:
 def read_clock(con: duckdb.DuckDBPyConnection) -> datetime:
     """The instant `as_of()` answers on this connection (a snapshot made as of a day answers that day)."""
     return con.execute("SELECT as_of()").fetchone()[0]
+
+
+def fixed_clock(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """The day a snapshot made `vigie run --as-of` behaves as on, None when it follows the real clock. Readers
+    (feeds, the browse page, newsletters) take it as their default "now", so a demo built as of a day shows
+    what was open that day. A snapshot from before the clock existed has no as_of(): None."""
+    try:
+        at, fixed = con.execute(sql_text("read/fixed_clock.sql")).fetchone()
+    except duckdb.Error:
+        return None
+    return at if fixed else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import duckdb
 import pyarrow as pa
@@ -20,6 +21,14 @@ _FLOATS = ("latitude", "longitude")
 # The configured fields, then what matching learns (spellings, street keys, the sources that saw the place).
 PLACE_COLUMNS = (*CONFIG_FIELDS, "aliases", "streets", "sources")
 LINK_COLUMNS = ("opportunity_id", "place_id", "matched_by", "location")
+PLACES_PATH = "/places"  # where `vigie serve` shows places (service.places)
+
+
+def place_url(place_id: str, lang: str | None = None, base: str = "") -> str:
+    """A place's page, for the map, cards, feeds and newsletters that name an event's place: the path alone, or
+    absolute under `base` (a feed or an e-mail is read away from the site)."""
+    query = f"?{urlencode({'hl': lang})}" if lang else ""
+    return f"{base.rstrip('/')}{PLACES_PATH}/{quote(place_id, safe='')}{query}"
 
 
 def _column(name: str, values: list[Any]) -> pa.Array:

@@ -18,15 +18,18 @@ import importlib.util
 import json
 import sys
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from refine.fit import call_signals, decide  # noqa: E402
+from refine.fit import call_signals, decide, tender_signals  # noqa: E402
 from refine.kind import classify  # noqa: E402
 from refine.sectors import tag_sectors  # noqa: E402
+from spiders import parsers  # noqa: E402
+from vigie.core.errors import ParseError  # noqa: E402
 
 LABELLED = ROOT / "tests" / "labelled" / "kinds.tsv"
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -47,9 +50,33 @@ def resolve(rows: list[dict[str, str]], corpus: Path = CORPUS) -> tuple[list[dic
     return module.resolve_references(rows, corpus)
 
 
+@lru_cache(maxsize=64)
+def _notices(origin: str) -> tuple[dict[str, Any], ...]:
+    path = CORPUS / origin
+    if not path.is_file():
+        return ()
+    body = path.read_bytes()
+    try:
+        return tuple(
+            parsers.parse(body, parsers.detect_family(body, path.name), source="eval", url="https://x/")
+        )
+    except ParseError:
+        return ()
+
+
+def notice_record(row: dict[str, str]) -> dict[str, Any]:
+    """The raw record the row's notice parses into (its lots, values, procedure... as refine.fit reads them);
+    {} when the corpus file is absent or no record has the row's title."""
+    for record in _notices(row["origin"]):
+        title = record.get("title") or ""
+        if title == row["title"] or (len(row["title"]) >= 40 and title.startswith(row["title"])):
+            return record
+    return {}
+
+
 def predict(row: dict[str, str]) -> dict[str, Any]:
-    """What refine's taggers say of one labelled row: kind, sectors, fit (calls only: tenders' fit needs the
-    notice fields, which the row does not carry, so it is scored from their CPV codes as refine.fit does)."""
+    """What refine's taggers say of one labelled row: kind, sectors, fit (a tender's fit from its notice's own
+    fields, read by parsing the row's corpus file, as refine.fit reads them in a run)."""
     kind, reason = classify(
         row["title"],
         row["summary"],
@@ -65,9 +92,9 @@ def predict(row: dict[str, str]) -> dict[str, Any]:
     if kind == "call":
         fit = decide(call_signals(text, row["family"] or None))
     elif kind == "tender":
-        from refine.fit import tender_signals
-
-        fit = decide(tender_signals({"cpv": cpv, "budget_amount": None}, {}))
+        record = notice_record(row)
+        item = {k: record.get(k) for k in ("budget_amount", "budget_currency")}
+        fit = decide(tender_signals({**item, "cpv": cpv}, record))
     return {"kind": kind, "reason": reason, "sectors": set(sectors), "fit": fit}
 
 

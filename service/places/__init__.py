@@ -25,10 +25,10 @@ from service.params import accept_language, request_hl
 from vigie.core.errors import FilterError, NoSnapshotError
 from vigie.core.languages import UI_LANGS
 from vigie.core.timezone import BRUSSELS
-from warehouse.places import PlaceFilter, parse_near, search_places, to_geojson
+from warehouse.places import PLACES_PATH, PlaceFilter, parse_near, search_places, to_geojson
 
 HERE = Path(__file__).resolve().parent
-BASE = "/places"
+BASE = PLACES_PATH
 STATIC = f"{BASE}/static"
 _PARAMS = ("city", "kind", "equipment", "sector", "near", "km")
 # Tiles load in the member's browser; VIGIE_TILE_URL names another tile server, and empty means no tiles at all.
@@ -135,8 +135,3 @@ def routes(service: Service) -> list[Route | Mount]:
         Mount(STATIC, StaticFiles(directory=HERE / "static"), name="places-static"),
         Route(BASE + "/{place_id}", one_place),
     ]
-
-
-def place_url(place_id: str, lang: str | None = None) -> str:
-    """The path of a place's page, for cards, feeds and newsletters that name an event's place."""
-    return f"{BASE}/{place_id}" + (f"?{urlencode({'hl': lang})}" if lang else "")

@@ -84,7 +84,7 @@ def routes(service: Service) -> list[Route]:
             webcal="webcal://" + urls["ics"].split("://", 1)[1],
             **_choices(lang),
             title=feed_title(flt, lang),
-            as_of=_as_of_line(service.as_of, lang),
+            as_of=_as_of_line(service.shown_as_of(), lang),
             page=number,
             pages=pages,
             prev_url=_query(flt, lang, page=number - 1) if number > 1 else None,

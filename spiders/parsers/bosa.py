@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from spiders.parsers import _json
+from spiders.parsers.notice_terms import bosa_terms
 from vigie.core.errors import ParseError
 from vigie.core.items import new_raw
 from vigie.core.timezone import TIMEZONE
@@ -158,6 +159,7 @@ def _record(publication: Mapping[str, Any], *, source: str, options: Mapping[str
         regions=list(options.get("regions") or []),
         scope=options.get("scope"),
         raw_ref=publication.get("referenceNumber"),
+        **bosa_terms(publication),  # lots, procedure: refine.fit
     )
 
 

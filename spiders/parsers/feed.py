@@ -14,6 +14,7 @@ whether it announces calls or events, and events' own dates are in their text (r
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
@@ -36,6 +37,8 @@ _JSONFEED = re.compile(r'"version"\s*:\s*"https?://jsonfeed\.org/version/')
 # feedparser reports these as bozo although the document was read completely.
 _HARMLESS = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
 _ENTRY_START = re.compile(rb"<(?:[\w-]+:)?(?:item|entry)[\s>]", re.I)
+_ENTRY_END = re.compile(rb"</(?:[\w-]+:)?(?:item|entry)\s*>", re.I)
+_ROOT_END = re.compile(rb"</(?:[\w-]+:)?(?:rss|feed|RDF)\s*>\s*$", re.I)
 _ATOM_OR_RSS_NS = (
     "http://www.w3.org/2005/Atom",
     "purl.org/rss",
@@ -83,7 +86,9 @@ def _bozo_reason(exc: object) -> str:
 def _xml_feed(body: bytes, *, source: str, url: str, options: Mapping[str, Any], what: str) -> Iterator[dict]:
     if len(body) >= feed_large.LARGE_FEED_BYTES:  # feedparser would take minutes: streamed instead
         large = feed_large.LargeFeed(body, what)
-        for entry in large.entries():
+        complete = complete_entries(body)
+        entries = large.entries()
+        for entry in entries if complete is None else itertools.islice(entries, complete):
             base = url or large.link or ""
             yield _entry_record(
                 entry, source=source, base=base, feed_lang=normalise_lang(large.language), options=options
@@ -94,8 +99,13 @@ def _xml_feed(body: bytes, *, source: str, url: str, options: Mapping[str, Any],
         parsed = feedparser.parse(body, response_headers=headers)
     except Exception as exc:  # feedparser is lenient by design; anything escaping it is a broken document
         raise ParseError(f"{what}: not a readable feed ({type(exc).__name__}: {str(exc)[:120]})") from None
+    complete = complete_entries(body)
+    if complete is not None:  # cut short: the entries before the cut, not what is left of the cut one
+        parsed.entries = parsed.entries[:complete]
     if not parsed.entries:
         damaged = parsed.bozo and not isinstance(parsed.get("bozo_exception"), _HARMLESS)
+        if complete is not None and (parsed.version or parsed.feed.get("title") or parsed.feed.get("link")):
+            return  # cut inside its first entry: a feed with no entry read, as one cut after its channel
         if damaged and _ENTRY_START.search(body):
             raise ParseError(
                 f"{what}: broken feed, an entry is cut short and none could be read "
@@ -118,6 +128,30 @@ def _xml_feed(body: bytes, *, source: str, url: str, options: Mapping[str, Any],
             f"({_bozo_reason(parsed.get('bozo_exception'))})"
         )
     yield from records
+
+
+def complete_entries(body: bytes) -> int | None:
+    """How many entries a feed cut short holds before its cut (None when it is not cut: its root element is closed,
+    or every entry it opens is closed). A cut file is what a download stopped midway leaves."""
+    if _json.starts_like_json(body[:64]) or _ROOT_END.search(body[-512:]):
+        return None
+    opened, closed = len(_ENTRY_START.findall(body)), len(_ENTRY_END.findall(body))
+    return closed if opened > closed else None
+
+
+def notes(body: bytes) -> list[str]:
+    """What `vigie parse` says about a feed besides its items: that it is cut short, and where."""
+    complete = complete_entries(body)
+    if complete is None:
+        return []
+    kept = (
+        f"the {complete} entries before the cut are kept"
+        if complete > 1
+        else "the entry before the cut is kept"
+        if complete
+        else "no entry was complete before it"
+    )
+    return [f"the feed is cut short inside entry {complete + 1}: {kept}"]
 
 
 def _utc(struct: Any) -> str | None:

@@ -13,9 +13,13 @@ Reading rules, from calendars as agendas really publish them:
   so a moved occurrence updates the same item instead of adding one. A one-off event is kept whatever its date:
   the file bounds it, and refine decides what is past.
 - cancellations: STATUS:CANCELLED gives status "cancelled" (a cancelled override: that occurrence only); an EXDATE
-  inside the window is reported as a cancelled occurrence.
+  removes its occurrence, which gives no item (ics_recur).
 - a VEVENT with nothing in it is skipped; one with content but no readable DTSTART is kept without dates and
-  flagged `starts_unreadable`, so refine keeps it with its reason. A calendar with no VEVENT gives no records.
+  flagged `starts_unreadable`, so refine quarantines it with its reason; a calendar none of whose events has a
+  readable start cannot be read (ParseError). A calendar with no VEVENT gives no records.
+- an event without SUMMARY is still an event: with a DESCRIPTION, refine names it by its text; without one, it is
+  named by its CATEGORIES, else by where (its LOCATION, else the calendar's X-WR-CALNAME/NAME, else the source)
+  and when: "Fablab Cottbus · 2021-03-02 08:30", the same in every language (flag `title_generated`).
 """
 
 from __future__ import annotations
@@ -53,7 +57,18 @@ def parse(
 ) -> Iterator[dict]:
     options = options or {}
     what = url or source
-    calendar = _load(body, what)
+    records = list(_records(_load(body, what), source=source, url=url, options=options, what=what))
+    if records and all("starts_unreadable" in (r["flags"] or ()) for r in records):
+        # Nothing a member could put in an agenda: the calendar is unreadable, not a list of refused events.
+        first = records[0]["raw_ref"] or records[0]["native_id"]
+        which = f"its only event ({first})" if len(records) == 1 else f"none of its {len(records)} events"
+        raise ParseError(f"{what}: {which} has no readable start date (DTSTART)")
+    yield from records
+
+
+def _records(
+    calendar: icalendar.Calendar, *, source: str, url: str, options: Mapping[str, Any], what: str
+) -> Iterator[dict]:
     with contextlib.suppress(Exception):  # a bad X-WR-TIMEZONE leaves the times as written
         calendar = x_wr_timezone.to_standard(calendar)
     win = ics_recur.window(options, what)
@@ -62,6 +77,7 @@ def parse(
     except (TypeError, ValueError):
         raise ParseError(f"{what}: max_occurrences should be a number") from None
     kind = options.get("kind") or "event"
+    name = ics_event.text(calendar, "X-WR-CALNAME") or ics_event.text(calendar, "NAME") or source
 
     series: dict[str, list[icalendar.Event]] = defaultdict(list)
     singles: list[icalendar.Event] = []
@@ -83,12 +99,16 @@ def parse(
     for event in singles:
         # An override whose master is not in the file (a CalDAV range export, a master deleted upstream) is still one
         # occurrence of a series: UID alone would give every such override of the series the same native_id.
-        yield _record(event, source=source, url=url, kind=kind, occurrence="RECURRENCE-ID" in event)
+        yield _record(
+            event, source=source, url=url, kind=kind, occurrence="RECURRENCE-ID" in event, name=name
+        )
     timezones = calendar.walk("VTIMEZONE")
     budget = ics_recur.MAX_PER_FILE
 
     def make(component: icalendar.Event, status: str | None, flags: list[str]) -> dict | None:
-        record = _record(component, source=source, url=url, kind=kind, occurrence=True, status=status)
+        record = _record(
+            component, source=source, url=url, kind=kind, occurrence=True, status=status, name=name
+        )
         if record["starts_at"] is None:
             return None
         record["flags"] = sorted({*(record["flags"] or []), *flags})
@@ -103,7 +123,7 @@ def parse(
         if not records:
             # What can still be read is the series' first occurrence as written, flagged.
             master = next((c for c in components if "RECURRENCE-ID" not in c), components[0])
-            records = [_record(master, source=source, url=url, kind=kind, occurrence=True)]
+            records = [_record(master, source=source, url=url, kind=kind, occurrence=True, name=name)]
             records[0]["flags"] = sorted({*(records[0]["flags"] or []), "recurrence_unreadable"})
         if budget - len(records) < 1 <= budget:
             records = [{**r, "flags": sorted({*r["flags"], "recurrence_capped"})} for r in records]
@@ -144,7 +164,14 @@ def _load(body: bytes, what: str) -> icalendar.Calendar:
 
 
 def _record(
-    event: icalendar.Event, *, source: str, url: str, kind: str, occurrence: bool, status: str | None = None
+    event: icalendar.Event,
+    *,
+    source: str,
+    url: str,
+    kind: str,
+    occurrence: bool,
+    name: str,
+    status: str | None = None,
 ) -> dict:
     bounds = ics_event.bounds(event)
     starts_at, ends_at, zone = bounds or (None, None, None)
@@ -160,6 +187,11 @@ def _record(
     if status is None and (ics_event.text(event, "STATUS") or "").upper() == "CANCELLED":
         status = "cancelled"
     location = ics_event.location(event)
+    flags = [] if bounds else ["starts_unreadable"]
+    if not title and not ics_event.text(event, "DESCRIPTION") and starts_at:
+        # Named after the id is made: the id stays what it was, whatever the generated wording.
+        title = ics_event.generated_title(event, location or name, starts_at)
+        flags.append("title_generated")
     place = places.in_text(location)
     if (
         zone is None and place and starts_at and len(starts_at) == 19
@@ -183,6 +215,6 @@ def _record(
         **places.coordinates(event.get("GEO")),
         status=status,
         published_at=iso(created) if isinstance(created, datetime) and created.tzinfo else None,
-        flags=[] if bounds else ["starts_unreadable"],
+        flags=flags,
         raw_ref=uid,
     )

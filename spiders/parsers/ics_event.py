@@ -84,3 +84,25 @@ def organiser(event: icalendar.Event) -> str | None:
     if organizer is None or not hasattr(organizer, "params"):
         return None
     return squash(organizer.params.get("CN"))
+
+
+def categories(event: icalendar.Event) -> list[str]:
+    """CATEGORIES values, one or several properties, each a comma list (an escaped comma stays inside)."""
+    raw = event.get("CATEGORIES")
+    out: list[str] = []
+    for prop in raw if isinstance(raw, list) else [raw] if raw is not None else []:
+        for cat in getattr(prop, "cats", [prop]):
+            text = squash(str(cat).replace("\\,", ","))
+            if text and text not in out:
+                out.append(text)
+    return out
+
+
+def generated_title(event: icalendar.Event, place_or_calendar: str, starts_at: str) -> str:
+    """A name for an event whose calendar gave it none and no text: its categories, else where (or whose
+    calendar) and when. Numbers and names only, so it reads the same in FR, NL and EN."""
+    cats = categories(event)
+    if cats:
+        return ", ".join(cats)[:120]
+    when = starts_at[:16].replace("T", " ")
+    return f"{place_or_calendar} · {when}"

@@ -13,6 +13,8 @@
   MAX_PER_FILE per file; a series past the file's cap still gives one item, so no series disappears.
 - A series with no occurrence in the window gives one item: its last occurrence in the year before the window,
   else its next one, else its first.
+- EXDATE removes its occurrence (RFC 5545: the instance does not exist; a holiday skipped, a date dropped), so it
+  gives no item; an occurrence the organiser cancels is an override with STATUS:CANCELLED, kept as cancelled.
 """
 
 from __future__ import annotations
@@ -226,8 +228,6 @@ def expand(
     if len(found) > limit:
         found, flags = found[:limit], [*flags, "recurrence_capped"]
     records = [r for c in found if (r := make(c, None, list(flags)))]
-    if master is not None:
-        records += [r for c in _excluded(master, win) if (r := make(c, "cancelled", list(flags)))]
     if records or master is None:
         return records
     # A moved master starts a year before the window already; one with a COUNT is looked at a year back at most.
@@ -238,34 +238,3 @@ def expand(
     one = past[-1] if past else ahead[0] if ahead else original
     record = make(one, None, list(flags))
     return [record] if record else []
-
-
-def _excluded(master: icalendar.Event, win: Window) -> list[icalendar.Event]:
-    """EXDATEs inside the window as cancelled occurrences: calendars cancel one occurrence that way, and an
-    occurrence announced in an earlier run is then withdrawn rather than left standing."""
-    first, last = master["DTSTART"].dt, master.get("DTEND")
-    length = last.dt - first if last is not None and type(last.dt) is type(first) else None
-    out = []
-    raw = master.get("EXDATE")
-    for entry in raw if isinstance(raw, list) else [raw] if raw is not None else []:
-        for excluded in (d.dt for d in getattr(entry, "dts", [])):
-            if not win.start <= as_utc(excluded) < win.end or excluded == master["DTSTART"].dt:
-                continue
-            if (
-                isinstance(excluded, datetime)
-                and isinstance(first, datetime)
-                and excluded.tzinfo
-                and first.tzinfo
-            ):
-                excluded = excluded.astimezone(
-                    first.tzinfo
-                )  # an EXDATE in UTC, shown in the series' own zone
-            cancelled = master.copy()
-            for name in ("DTSTART", "DTEND", "DURATION", "RRULE", "EXDATE"):
-                cancelled.pop(name, None)
-            cancelled.add("DTSTART", excluded)
-            if length is not None:
-                cancelled.add("DTEND", excluded + length)
-            cancelled.add("RECURRENCE-ID", excluded)
-            out.append(cancelled)
-    return out

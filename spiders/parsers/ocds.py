@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from spiders.parsers import _json, ocds_releases
+from spiders.parsers.notice_terms import ocds_terms
 from vigie.core.items import new_raw
 from vigie.core.text import fold
 
@@ -222,6 +223,7 @@ def _record(
         regions=list(options.get("regions") or []),
         scope=options.get("scope"),
         raw_ref=_text(release.get("id")),
+        **ocds_terms(tender),  # lots, suitability.sme, procurementMethod...: refine.fit
     )
 
 

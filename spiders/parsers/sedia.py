@@ -6,7 +6,8 @@
 
 Quirks of the format, all handled here or in sedia_metadata:
 - every `metadata` value is a list of strings, even single values;
-- a topic has one or several cut-off dates (`deadlineDate`); the next one to come is the deadline;
+- a topic has one or several cut-off dates (`deadlineDate`): all are kept (`cutoffs`), the next one to come is the
+  deadline (refine picks it again at the run's `now`);
 - `status` is a code (31094501 forthcoming, 31094502 open, 31094503 closed) and is stale in old index rows;
 - `actions` and `budgetOverview` are JSON documents packed inside strings, sometimes cut short by the index;
 - `descriptionByte` is HTML (refine cleans it);
@@ -160,6 +161,7 @@ def _record(
         texts=texts,
         published_at=published,
         deadline_at=deadline,
+        cutoffs=deadlines,
         starts_at=opening,  # refine reads a call's starts_at as its opening date (forthcoming until then)
         timezone=TIMEZONE,
         organiser=f"European Commission – {programme}" if programme else "European Commission",

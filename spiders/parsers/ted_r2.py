@@ -30,6 +30,7 @@ from typing import Any
 from lxml import etree
 
 from spiders.parsers import _xml
+from spiders.parsers.notice_terms import r2_terms
 from spiders.parsers.ted_r2_forms import form_code, kind_status
 from vigie.core.errors import ParseError
 from vigie.core.items import new_raw
@@ -273,4 +274,5 @@ def _record(root: etree._Element, *, source: str, url: str, options: Mapping[str
         regions=list(options.get("regions") or []),
         scope=options.get("scope"),
         raw_ref=ojs_number,
+        **r2_terms(original),  # lots, procedure, framework...: refine.fit
     )

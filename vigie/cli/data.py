@@ -24,16 +24,27 @@ def parse(
         str | None, typer.Option("--source", help="Source name used in ids (default: the file name).")
     ] = None,
     family: Annotated[str | None, typer.Option("--family", help="Skip detection: the format family.")] = None,
+    parse_timeout: Annotated[
+        float | None,
+        typer.Option("--parse-timeout", help="Seconds the parser may take (default 120, as a run)."),
+    ] = None,
+    parse_memory: Annotated[
+        int | None,
+        typer.Option("--parse-memory", help="Megabytes the parser may use (default 1024, as a run)."),
+    ] = None,
 ) -> None:
     """Read one file, detect its format, refine it and print one JSON object per item. Stores nothing.
 
-    On stderr: the window recurring events were expanded over (iCalendar), each refused record with its reason,
-    and the count of items. A valid file with nothing in it gives `0 items` and exit 0; a file that cannot be read,
-    or whose every record is refused, is one line and exit 2."""
-    from flows.parse_file import parse_file
+    On stderr: the window recurring events were expanded over (iCalendar), what the format noticed (a feed cut
+    short), each refused record with its reason, and the count of items. A valid file with nothing in it gives
+    `0 items` and exit 0; a file that cannot be read, or whose every record is refused, is one line and exit 2.
+    The parser runs in a worker bounded as in a run (--parse-timeout, --parse-memory: the registry's parse_timeout
+    and parse_memory)."""
+    from flows.parse_file import parse_file, parse_limits
 
     try:
-        parsed = parse_file(file, kind=kind, source=source, family=family)
+        limits = parse_limits(parse_timeout, parse_memory)
+        parsed = parse_file(file, kind=kind, source=source, family=family, limits=limits)
     except VigieError as exc:
         fail(f"{file}: {exc}")
     except Exception as exc:  # noqa: BLE001 - never a traceback for a bad file

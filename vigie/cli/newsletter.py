@@ -41,7 +41,11 @@ def newsletter(
         bool, typer.Option("--force", help="Send or mark as sent even an issue with nothing new.")
     ] = False,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Make the issue as on this day (ISO date; default now).")
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Make the issue as on this day (ISO date; default: the published run's --as-of, else now).",
+        ),
     ] = None,
 ) -> None:
     """Render one issue of a themed newsletter (HTML e-mail, text, .eml); optionally send it or mark it sent."""
@@ -57,7 +61,7 @@ def newsletter(
     if send and mark_sent:
         fail("--send already records the issue: --mark-sent is for issues sent with another mailer")
     try:
-        now = parse_as_of(as_of)
+        now = parse_as_of(as_of) if as_of else None  # None: the published run's --as-of, else now
         result = make_issue(
             theme, chosen, out, paths.home(), send, list(to or []), now, force=force, mark_sent=mark_sent
         )

@@ -48,7 +48,11 @@ def feed(
     ] = None,
     hl: Annotated[str, typer.Option("--hl", help="Language of the feed's wording: fr, nl or en.")] = "fr",
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Behave as on this day (ISO date; default now).")
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Behave as on this day (ISO date; default: the published run's --as-of, else now).",
+        ),
     ] = None,
     format: Annotated[str, typer.Option("--format", help="atom, rss, ics or json.")] = "atom",  # noqa: A002
     base_url: Annotated[
@@ -58,6 +62,7 @@ def feed(
     """Print a filtered feed (Atom, RSS, iCalendar or JSON Feed) of the published warehouse: by default what is
     still open or to come, no news."""
     from feeds.render import feed_from_snapshot
+    from feeds.selection import reader_now
     from warehouse.filters import Filter
     from warehouse.snapshot import connect
 
@@ -79,10 +84,11 @@ def feed(
             fail(f"--format: {format!r} is not one of atom, rss, ics, json")
         if hl not in UI_LANGS:
             fail(f"--hl: {hl!r} is not one of {', '.join(UI_LANGS)}")
-        now = parse_as_of(as_of)
+        asked = parse_as_of(as_of) if as_of else None
         con = connect(paths.home())
         try:
-            body, _ = feed_from_snapshot(con, flt, format, now, base_url, hl)
+            # Without --as-of: the day the published run was made as of, if it was (the demo), else now.
+            body, _ = feed_from_snapshot(con, flt, format, reader_now(con, asked), base_url, hl)
         finally:
             con.close()
     except VigieError as exc:
@@ -96,7 +102,10 @@ def serve(
     port: Annotated[int, typer.Option("--port")] = 8000,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Serve pages and feeds as on this day (ISO date; default: the clock)."),
+        typer.Option(
+            "--as-of",
+            help="Serve pages and feeds as on this day (ISO date; default: the published run's --as-of, else now).",
+        ),
     ] = None,
 ) -> None:
     """Serve the browse page (/), member feeds (/feeds/{atom,rss,ics,json}) and /health."""

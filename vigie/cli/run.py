@@ -37,6 +37,14 @@ def run(
             "newsletter and the feed. Default: now. --demo defaults to the sample's day.",
         ),
     ] = None,
+    dispatch: Annotated[
+        str | None,
+        typer.Option(
+            "--dispatch",
+            help="'local' (default: everything in this process) or 'pool': each source as a flow run on the "
+            "Prefect work pool of `vigie worker`s (needs PREFECT_API_URL). Default: $VIGIE_DISPATCH.",
+        ),
+    ] = None,
 ) -> None:
     """Run the whole pipeline once: collect, refine, load, publish; then print a summary per source.
 
@@ -58,7 +66,14 @@ def run(
     from vigie.cli.report import wide_console
 
     prefect_env.configure(home)
-    POOL.warm()  # parse workers start while Prefect does (spiders.isolation)
+    from flows.distributed_dispatch import requested
+
+    try:
+        pooled = requested(dispatch)
+    except VigieError as exc:
+        fail(str(exc))
+    if not pooled:
+        POOL.warm()  # parse workers start while Prefect does (spiders.isolation)
     console = wide_console()
     if when is not None:
         day = when.astimezone(BRUSSELS).date().isoformat()
@@ -79,10 +94,10 @@ def run(
                 serve() as url,
                 console.status("Collecting the demo sample from " + url + " …"),
             ):
-                summary = _run_flow(vigie_run, home, registry_file, only, url, when)
+                summary = _run_flow(vigie_run, home, registry_file, only, url, when, pooled)
         else:
             with console.status("Collecting …"):
-                summary = _run_flow(vigie_run, home, registry_file, only, None, when)
+                summary = _run_flow(vigie_run, home, registry_file, only, None, when, pooled)
     except VigieError as exc:
         fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - the pipeline itself failed: one line, details in a log file
@@ -95,7 +110,7 @@ def run(
         fail(f"every selected source failed ({len(summary.sources)}): nothing was collected", code=1)
 
 
-def _run_flow(flow, home, registry_file, only, demo_url, when):  # type: ignore[no-untyped-def]
+def _run_flow(flow, home, registry_file, only, demo_url, when, pooled=False):  # type: ignore[no-untyped-def]
     import asyncio
 
     return asyncio.run(
@@ -105,6 +120,7 @@ def _run_flow(flow, home, registry_file, only, demo_url, when):  # type: ignore[
             only=list(only) if only else None,
             demo_url=demo_url,
             as_of=when.isoformat() if when else None,
+            dispatch="pool" if pooled else "local",
         )
     )
 

@@ -4,10 +4,12 @@ Both are plain dicts (fast to build, to serialise to JSON Lines and to hand to A
 keys exist, what they hold, and checks them.
 
 Raw record (what a family parser yields; also what is kept in raw/<run>/<source>.jsonl):
-    source, family, kind, native_id, url, title, summary, language, texts, published_at, deadline_at,
+    source, family, kind, native_id, url, title, summary, language, texts, published_at, deadline_at, cutoffs,
     starts_at, ends_at, timezone, organiser, organiser_type, location, postal_code, city, country, latitude, longitude, nuts,
     cpv, status, notice_type, budget_amount, budget_currency, sectors, regions, scope, raw_ref
   - texts: {lang: {"title": str, "summary": str}} for every language the source gives
+  - cutoffs: every cut-off date of a call with several (EU Funding & Tenders topics), in the deadline_at format;
+    refine keeps them all, sorted, and makes the next one after the run's `now` the deadline
   - dates: ISO 8601 strings; "YYYY-MM-DD" for a date only; a naive "YYYY-MM-DDTHH:MM:SS" is local time in
     `timezone` (default Europe/Brussels); an offset-aware string is kept as such
   - summary may still hold markup or entities: cleaning is refine's job
@@ -18,6 +20,8 @@ Raw record (what a family parser yields; also what is kept in raw/<run>/<source>
     each lot, in budget_currency), sme_suitable (True/False, eForms BT-726), procedure (eForms/R2 procedure
     code: open, restricted, neg-w-call, comp-dial...), duration_months, framework (True for a framework
     agreement), reserved (text: a contract reserved to sheltered workshops, social enterprises...)
+  - place: records of the `places` family only (open-data files of venues): {"row": n, "format", "values":
+    {field: value as the row wrote it}}, checked by refine.places_rows; such records never become items
 Item (what refine yields, `vigie parse` prints and `opportunities` stores): ITEM_FIELDS below.
 """
 
@@ -66,6 +70,8 @@ ITEM_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
     "flags": ((list,), True),
     "fit": ((str,), False),
     "fit_reasons": ((list,), False),  # not required: items stored before refine.fit have none
+    # every cut-off date, ISO 8601 with offset, in order; not required: items stored before 0004 have none
+    "cutoffs": ((list,), False),
 }
 
 RAW_FIELDS = (
@@ -80,6 +86,7 @@ RAW_FIELDS = (
     "texts",
     "published_at",
     "deadline_at",
+    "cutoffs",
     "starts_at",
     "ends_at",
     "timezone",
@@ -104,6 +111,7 @@ RAW_FIELDS = (
     "duration_months",
     "framework",
     "reserved",
+    "place",
     "sectors",
     "regions",
     "scope",
@@ -162,12 +170,14 @@ def validate_item(item: dict[str, Any]) -> list[str]:
         errors.append(f"id {item['id']!r} does not start with its source")
     errors += [f"cpv {c!r} is not 8 digits" for c in item["cpv"] if not _CPV.match(str(c))]
     errors += [f"region {r!r} is not ISO 3166-2" for r in item["regions"] if not _REGION.match(str(r))]
-    for name in _DATE_FIELDS:
-        value = item.get(name)
+    dated = [(name, item.get(name)) for name in _DATE_FIELDS]
+    if item.get("cutoffs"):
+        dated += [("cutoffs", cutoff) for cutoff in item["cutoffs"]]
+    for name, value in dated:
         if value:
             try:
                 parsed = datetime.fromisoformat(value)
-            except ValueError:
+            except (TypeError, ValueError):
                 errors.append(f"{name} {value!r} is not ISO 8601")
                 continue
             if parsed.tzinfo is None:

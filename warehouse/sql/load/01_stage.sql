@@ -1,7 +1,8 @@
 -- The incoming batch (registered from Arrow as `batch`, already deduplicated by id) typed as the warehouse
 -- stores it, with the derived columns. `texts` arrives as a MAP(lang -> {title, summary}) and is stored as
 -- JSON. content_hash covers every item field (one slot per field, NULL as empty), so an unchanged item is
--- recognised without comparing columns one by one; md5 keeps it stable across DuckDB versions.
+-- recognised without comparing columns one by one; md5 keeps it stable across DuckDB versions. A field added
+-- later (cutoffs) is left out of the hash when empty (concat_ws skips NULL), so stored items keep their hash.
 CREATE OR REPLACE TEMP TABLE incoming AS
 WITH typed AS (SELECT *, to_json(texts) AS texts_json FROM batch)
 SELECT
@@ -13,7 +14,7 @@ SELECT
     starts_at::TIMESTAMPTZ AS starts_at,
     ends_at::TIMESTAMPTZ AS ends_at,
     organiser, country, regions, scope, location, cpv, sectors, status,
-    budget_amount, budget_currency, cluster_id, flags, kind_reason, fit, fit_reasons,
+    budget_amount, budget_currency, cluster_id, flags, kind_reason, fit, fit_reasons, cutoffs,
     CASE WHEN language IS NULL THEN map_keys(texts)
          ELSE list_prepend(language, list_filter(map_keys(texts), lambda k: k <> language))
     END AS languages,
@@ -30,5 +31,6 @@ SELECT
         coalesce(regions::VARCHAR, ''), coalesce(scope, ''), coalesce(location, ''), coalesce(cpv::VARCHAR, ''),
         coalesce(sectors::VARCHAR, ''), coalesce(status, ''), coalesce(budget_amount::VARCHAR, ''),
         coalesce(budget_currency, ''), coalesce(cluster_id, ''), coalesce(flags::VARCHAR, ''),
-        coalesce(kind_reason, ''), coalesce(fit, ''), coalesce(fit_reasons::VARCHAR, ''))) AS content_hash
+        coalesce(kind_reason, ''), coalesce(fit, ''), coalesce(fit_reasons::VARCHAR, ''),
+        CASE WHEN len(cutoffs) > 0 THEN cutoffs::VARCHAR END)) AS content_hash
 FROM typed;

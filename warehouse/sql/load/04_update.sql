@@ -7,6 +7,7 @@ UPDATE opportunities AS o SET
     location = i.location, cpv = i.cpv, sectors = i.sectors, status = i.status,
     budget_amount = i.budget_amount, budget_currency = i.budget_currency, cluster_id = i.cluster_id,
     flags = i.flags, kind_reason = i.kind_reason, fit = i.fit, fit_reasons = i.fit_reasons,
+    cutoffs = i.cutoffs,
     languages = i.languages, search_text = i.search_text, content_hash = i.content_hash,
     last_seen_at = $now, updated_at = $now, run_id = $run_id
 FROM incoming i JOIN matched m USING (id)

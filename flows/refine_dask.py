@@ -1,0 +1,226 @@
+"""Big refine batches on a Dask cluster, through prefect-dask's DaskTaskRunner (issue 19).
+
+Records are independent until clustering, so a big batch (a first collection of TED, a backfill) is cut into
+chunks that Dask workers refine, each group of chunks one Prefect task run; this process sends them, gathers
+the outcomes in record order and does the rest (same-id collapsing, clustering) as for any batch.
+
+- `VIGIE_DASK_ADDRESS` (tcp://host:8786): an existing cluster, whose workers may be on other machines. Its
+  workers then report their task runs to the Prefect API this process uses, so that has to be a server they
+  reach (PREFECT_API_URL), not the temporary one of an ephemeral run.
+- Otherwise a `distributed.LocalCluster` of VIGIE_REFINE_WORKERS worker processes (default: the CPU count),
+  started on the first big batch of the process and kept for the next ones, closed when the process exits.
+- Small batches (below MIN_DASK_RECORDS: the demo, most sources' daily runs) are refined in this process, and
+  VIGIE_REFINE_WORKERS=1 keeps every batch here: no cluster is started. So `make demo` and `vigie run` need
+  no server and no cluster, and run the same code with one local worker.
+
+If the cluster fails (it cannot start, or a group's task run fails), the groups concerned are refined here:
+the batch's result is the same, only slower.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import logging
+import os
+import pickle
+import resource
+import threading
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from prefect import task
+from prefect.cache_policies import NONE
+
+from refine.clusters import KnownClusters
+from refine.pipeline import ChunkRunner, RefineResult, gc_paused, refine, refine_and_cluster
+from refine.record import KeyedOutcome, refine_chunk
+
+ADDRESS_ENV = "VIGIE_DASK_ADDRESS"
+WORKERS_ENV = "VIGIE_REFINE_WORKERS"
+# Below this a batch is refined in this process: starting workers (seconds) would cost more than it saves.
+MIN_DASK_RECORDS = 20_000
+# Task runs per worker for a batch, and the fewest chunks (refine.pipeline.CHUNK_RECORDS records each) per task
+# run. Each task run costs this process ~0.1-0.3 s of Prefect and Dask bookkeeping (measured), so a batch is
+# cut into a few task runs per worker (enough to keep every worker busy to the end), not one per chunk.
+TASKS_PER_WORKER = 4
+GROUP_CHUNKS = 3
+
+_log = logging.getLogger(__name__)
+_lock = threading.Lock()
+_cluster: Any = None  # the LocalCluster of this process, started on first need
+
+
+def workers_for(count: int) -> int:
+    """How many workers a batch of `count` records is spread over (1: refined in this process)."""
+    if count < MIN_DASK_RECORDS:
+        return 1
+    configured = os.environ.get(WORKERS_ENV, "").strip()
+    try:
+        wanted = int(configured) if configured else (os.cpu_count() or 1)
+    except ValueError:
+        _log.warning("%s=%r is not a number; refining in this process", WORKERS_ENV, configured)
+        return 1
+    if wanted <= 1:
+        return 1
+    # An existing cluster is as big as it is (its workers may be on other machines); a local one gets no
+    # more workers than this machine has cores.
+    return wanted if os.environ.get(ADDRESS_ENV, "").strip() else min(wanted, os.cpu_count() or 1)
+
+
+def runner_for(count: int) -> ChunkRunner | None:
+    """The Dask runner for a batch of `count` records, or None to refine it in this process."""
+    return DaskChunks(workers_for(count)) if workers_for(count) > 1 else None
+
+
+def refine_records(records: list[object], now: datetime) -> RefineResult:
+    """refine.pipeline.refine, on Dask when the batch is big."""
+    return refine(records, now=now, runner=runner_for(len(records)))
+
+
+def refine_and_cluster_records(
+    records: list[object], now: datetime, known: KnownClusters | None = None
+) -> RefineResult:
+    """refine.pipeline.refine_and_cluster, on Dask when the batch is big."""
+    return refine_and_cluster(records, now=now, known=known, runner=runner_for(len(records)))
+
+
+@task(name="refine-chunks", cache_policy=NONE, persist_result=False, log_prints=False)
+def refine_group(packed: bytes, now: datetime) -> list[KeyedOutcome]:
+    """On a Dask worker: the outcomes of a few chunks (pickled by `pack`), in order."""
+    with gc_paused():
+        return [outcome for chunk in pickle.loads(packed) for outcome in refine_chunk(chunk, now)]  # noqa: S301
+
+
+def pack(group: list[list[object]]) -> bytes:
+    """The records of a task run as one value: Prefect walks every part of a task's parameters (looking for
+    futures) and would walk each record; Dask sends bytes as they are. This costs the pickling Dask would do."""
+    return pickle.dumps(group, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class DaskChunks:
+    """A refine.pipeline.ChunkRunner that sends groups of chunks to Dask as task runs of `refine_group`."""
+
+    def __init__(self, workers: int, address: str | None = None) -> None:
+        self.workers = workers
+        self.address = address or os.environ.get(ADDRESS_ENV, "").strip() or None
+
+    def __call__(self, chunks: list[list[object]], now: datetime) -> Iterator[list[KeyedOutcome]]:
+        from prefect_dask import DaskTaskRunner
+
+        groups = grouped(chunks, self.workers)
+        try:
+            address = self.address or local_cluster(self.workers)
+            runner = DaskTaskRunner(address=address).__enter__()
+        except Exception as exc:  # noqa: BLE001 - any failure to reach a cluster means refining here
+            _log.warning(
+                "refine cluster unavailable (%s: %s); refining in this process", type(exc).__name__, exc
+            )
+            yield from _here(groups, now)
+            return
+        try:
+            try:
+                with shared_api():
+                    # The records travel to the workers through Dask, never through the Prefect API.
+                    futures = [runner.submit(refine_group, {"packed": pack(g), "now": now}) for g in groups]
+            except Exception as exc:  # noqa: BLE001 - as above
+                _log.warning(
+                    "refine cluster refused the work (%s: %s); refining here", type(exc).__name__, exc
+                )
+                yield from _here(groups, now)
+                return
+            for group, future in zip(groups, futures, strict=True):
+                try:
+                    outcomes = future.result()
+                except Exception as exc:  # noqa: BLE001 - a failed group is refined here instead
+                    _log.warning(
+                        "refine group failed on Dask (%s: %s); refining it here", type(exc).__name__, exc
+                    )
+                    outcomes = next(_here([group], now))
+                yield outcomes
+        finally:
+            runner.__exit__(None, None, None)
+
+
+def grouped(chunks: list[list[object]], workers: int) -> list[list[list[object]]]:
+    """The chunks, in order, cut into the groups that each make one task run."""
+    size = max(GROUP_CHUNKS, -(-len(chunks) // (workers * TASKS_PER_WORKER)))
+    return [chunks[i : i + size] for i in range(0, len(chunks), size)]
+
+
+@contextlib.contextmanager
+def shared_api() -> Iterator[None]:
+    """Task runs sent from here name the Prefect API their workers report to. In ephemeral mode that is this
+    process's temporary server (started if need be): without its address each worker would start a server of
+    its own."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start()
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        yield
+
+
+def _here(groups: Iterable[list[list[object]]], now: datetime) -> Iterator[list[KeyedOutcome]]:
+    for group in groups:
+        yield [outcome for chunk in group for outcome in refine_chunk(chunk, now)]
+
+
+def local_cluster(workers: int) -> str:
+    """The scheduler address of this process's LocalCluster (started with `workers` processes if needed)."""
+    global _cluster
+    with _lock:
+        if _cluster is not None and len(_cluster.workers) != workers:
+            close_local_cluster()
+        if _cluster is None:
+            from distributed import Client, LocalCluster
+
+            logging.getLogger("distributed").setLevel(logging.WARNING)  # a line per worker start and stop
+
+            _cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.WARNING,
+            )
+            with Client(_cluster) as client:  # load the models now, not in the first group's time
+                client.run(warm_worker)
+        return _cluster.scheduler_address
+
+
+@atexit.register
+def close_local_cluster() -> None:
+    global _cluster
+    if _cluster is not None:
+        cluster, _cluster = _cluster, None
+        cluster.close()
+
+
+def warm_worker() -> None:
+    """On each worker: load the language model, taxonomies and Prefect's task engine before the first group."""
+    import prefect.task_engine  # noqa: F401
+
+    refine_chunk(
+        [{"source": "warm-up", "native_id": "1", "kind": "call", "title": "Appel à projets culture"}],
+        datetime.now(UTC),
+    )
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size, in MB (run on each worker by the benchmark). Linux's VmHWM:
+    getrusage's maxrss survives fork and exec, so a worker started by a big process would report its parent's."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -1,0 +1,182 @@
+"""Keyword matching for the sector taxonomy (config/sectors.toml) and the kind vocabulary (config/kinds.toml).
+
+Both files write keywords the same way (sectors.toml's header explains it): whole words with light plural
+tolerance, "photograph*" (any ending), "*fotograaf" (any beginning, for compounds) and phrases. A text is folded
+(lower case, no accents) and cut into word tokens once; what it holds is the set of keyword ids it matches.
+
+Speed, measured on refine's benchmark mix (bench/refine.py): one regex alternation of every keyword ran at about
+300 texts/s (Python's engine tries each alternative at each position), a loop over tokens at about 10,000.
+Here the work is set operations done in C: tokens never seen before are looked up once (exact word, prefix and
+suffix tables) and remembered, either in the set of tokens that match something or in the set of those that
+match nothing; a text's matches are then `distinct tokens & matching tokens`. Phrases are searched only when
+their first word is among the text's tokens, each with one literal-prefixed regex over the joined tokens.
+Results are cached per sentence: sources repeat the same summaries, and TED repeats them across languages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from vigie.core.text import fold
+
+# Light plural tolerance for keywords without a '*': concert -> concerts/concerten, atelier -> ateliers.
+ENDINGS = ("", "s", "x", "es", "en")
+_TOKEN = re.compile(r"[a-z0-9]+")
+_CACHE_LIMIT = 100_000  # distinct sentences remembered; a pathological corpus must not grow it forever
+_TOKEN_LIMIT = 500_000
+
+
+class Hit(NamedTuple):
+    """One keyword found in a text: its tag (sector id, kind...), the keyword (folded words), strong or not."""
+
+    tag: str
+    word: str
+    strong: bool
+
+
+def keyword_words(keyword: str) -> tuple[list[str], bool, bool]:
+    """(folded words, any beginning?, any ending?) of one keyword as written in the config file."""
+    text = fold(keyword.strip())
+    words = _TOKEN.findall(text)
+    if not words:
+        raise ValueError(f"keyword {keyword!r} has no letters or digits")
+    leading, trailing = text.startswith("*"), text.endswith("*")
+    if leading and (trailing or len(words) > 1):
+        raise ValueError(f"keyword {keyword!r}: a leading * only works on a single word without a trailing *")
+    return words, leading, trailing
+
+
+def _phrase_pattern(words: list[str], trailing: bool) -> re.Pattern[str]:
+    # Tokens are joined by single spaces with a space at each end, so " w1 w2 " is a word-aligned match.
+    last = r"[a-z0-9]*" if trailing else "(?:" + "|".join(e for e in ENDINGS if e) + ")?"
+    return re.compile(" " + " ".join(words) + last + " ")
+
+
+@dataclass
+class KeywordTables:
+    """Keyword lists ({lang: [keyword, ...]} per tag) being compiled into a KeywordMatcher. A match is a `Hit`
+    (tag, the keyword as written, folded, strong?): "concert" and "concerts" are one piece of evidence, and so
+    is a word listed in two languages."""
+
+    exact: dict[str, set[Hit]] = field(default_factory=dict)  # token -> the keywords it is (plurals included)
+    prefixes: dict[str, set[Hit]] = field(default_factory=dict)
+    suffixes: dict[str, set[Hit]] = field(default_factory=dict)
+    phrases: dict[str, list[tuple[re.Pattern[str], Hit]]] = field(default_factory=dict)
+
+    def add(
+        self, tag: str, keywords: object, where: str, error: type[Exception], *, strong: bool = False
+    ) -> None:
+        """Add {lang: [keyword, ...]} for `tag`; `error(where...)` names a bad entry."""
+        if not isinstance(keywords, dict):
+            raise error(f"{where} should be {{ fr = [...], nl = [...], en = [...] }}")
+        for lang, entries in keywords.items():
+            if not isinstance(entries, list):
+                raise error(f"{where}.{lang} should be a list of words")
+            for entry in entries:
+                try:
+                    words, leading, trailing = keyword_words(str(entry))
+                except ValueError as exc:
+                    raise error(f"{where}.{lang}: {exc}") from None
+                hit = Hit(tag, " ".join(words), strong)
+                if len(words) > 1:
+                    self.phrases.setdefault(words[0], []).append((_phrase_pattern(words, trailing), hit))
+                elif leading:
+                    self.suffixes.setdefault(words[0], set()).add(hit)
+                elif trailing:
+                    self.prefixes.setdefault(words[0], set()).add(hit)
+                else:
+                    for ending in ENDINGS:
+                        self.exact.setdefault(words[0] + ending, set()).add(hit)
+
+    def compiled(self) -> dict[str, Any]:
+        """The keyword argument of Taxonomy (refine.sectors) that holds these tables."""
+        return {"matcher": KeywordMatcher(self)}
+
+
+class KeywordMatcher:
+    """The compiled tables: `hits_of(text)` is the frozenset of Hits a text holds (cached per sentence)."""
+
+    def __init__(self, tables: KeywordTables) -> None:
+        self._exact = {k: frozenset(v) for k, v in tables.exact.items()}
+        self._prefixes = {k: frozenset(v) for k, v in tables.prefixes.items()}
+        self._suffixes = {k: frozenset(v) for k, v in tables.suffixes.items()}
+        self._prefix_lengths = sorted({len(p) for p in self._prefixes})
+        self._suffix_lengths = sorted({len(p) for p in self._suffixes})
+        self._phrases = {k: tuple(v) for k, v in tables.phrases.items()}
+        self._phrase_starts = frozenset(self._phrases)
+        self._verdicts: dict[str, frozenset[Hit]] = {}  # token -> its hits, for tokens matching some keyword
+        self._matching: set[str] = set()
+        self._seen: set[str] = set()  # every token looked up (matching or not)
+        self._cache: dict[str, frozenset[Hit]] = {}
+
+    def _learn(self, tokens: set[str]) -> None:
+        if len(self._seen) > _TOKEN_LIMIT:
+            self._seen.clear()
+            self._matching.clear()
+            self._verdicts.clear()
+        for token in tokens:
+            found = set(self._exact.get(token, ()))
+            size = len(token)
+            for n in self._prefix_lengths:
+                if n > size:
+                    break
+                found.update(self._prefixes.get(token[:n], ()))
+            for n in self._suffix_lengths:
+                if n + 3 > size:  # a compound head needs a modifier of 3+ letters: "*muziek" is not "muziek"
+                    break
+                found.update(self._suffixes.get(token[-n:], ()))
+            if found:
+                self._verdicts[token] = _one_per_tag(found)
+                self._matching.add(token)
+        self._seen.update(tokens)
+
+    def _text_hits(self, text: str) -> frozenset[Hit]:
+        tokens = _TOKEN.findall(fold(text))
+        distinct = set(tokens)
+        new = distinct - self._seen
+        if new:
+            self._learn(new)
+        found: set[Hit] = set()
+        for token in distinct & self._matching:
+            found.update(self._verdicts[token])
+        starts = distinct & self._phrase_starts
+        if starts:
+            joined = f" {' '.join(tokens)} "
+            for start in starts:
+                for pattern, hit in self._phrases[start]:
+                    if pattern.search(joined):
+                        found.add(hit)
+        return frozenset(found)
+
+    def hits_of(self, text: str) -> frozenset[Hit]:
+        """The keywords found in `text` (whole words and phrases), cached per distinct text."""
+        found = self._cache.get(text)
+        if found is None:
+            found = self._text_hits(text)
+            if len(self._cache) > _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[text] = found
+        return found
+
+
+def _one_per_tag(hits: set[Hit]) -> frozenset[Hit]:
+    """One hit per tag for a token several keywords match ("psycholog*" in French, "psycholo*" in Dutch): one
+    word of the text is one piece of evidence. The shortest keyword stands for them (plural forms then agree)."""
+    best: dict[str, Hit] = {}
+    for hit in sorted(hits, key=lambda h: (len(h.word), h.word)):
+        kept = best.get(hit.tag)
+        if kept is None:
+            best[hit.tag] = hit
+        elif hit.strong and not kept.strong:
+            best[hit.tag] = kept._replace(strong=True)
+    return frozenset(best.values())
+
+
+def count_tags(hits: frozenset[Hit]) -> dict[str, int]:
+    """Tag -> how many distinct words or phrases of that tag are among `hits`."""
+    counts: dict[str, int] = {}
+    for hit in hits:
+        counts[hit.tag] = counts.get(hit.tag, 0) + 1
+    return counts
