@@ -76,6 +76,12 @@ def parse_file(
     if limits is not None:
         _pool().warm()  # the worker imports the parsers while this process imports refine
     family = family or parsers.detect_family(body, path.name)
+    if family in families.BY_NAME and families.BY_NAME[family].places:
+        # Its columns mean nothing without the registry's mapping, and its rows are places, not items.
+        raise ParseError(
+            f"the {family} family needs the column mapping of a registry source: add the file as a source and run "
+            "`vigie sources check NAME`"
+        )
     now = now or datetime.now(UTC)
     options = {"kind": kind, "now": now}
     url = path.resolve().as_uri()

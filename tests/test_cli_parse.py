@@ -231,3 +231,12 @@ def test_parse_runs_within_a_runs_limits():
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.strip() == f"vigie: {path}: parse stopped after 0.001 s (time limit, parse_timeout)"
     assert parse(path, "--parse-timeout", "60").returncode == 0
+
+
+def test_places_file_asks_for_its_registry_mapping():
+    # A places CSV's columns mean nothing without the registry's mapping: one line saying what to do, not a
+    # screen of refused "items".
+    done = parse(FIXTURES / "places" / "nesta_uk_makerspaces.csv", "--family", "places")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "vigie sources check NAME" in done.stderr.strip().splitlines()[0]

@@ -42,9 +42,7 @@ def records() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def cluster():
-    """A real LocalCluster of two worker processes, and the Prefect API its task runs report to (this
-    process's temporary server), for the module's tests; closed afterwards."""
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    """A real LocalCluster of two worker processes for the module's tests; closed afterwards."""
     address = refine_dask.local_cluster(2)
     yield address
     refine_dask.close_local_cluster()
@@ -52,7 +50,7 @@ def cluster():
 
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    # About 700 records in chunks of 60, one chunk per task run: a dozen task runs over the two workers.
+    # About 700 records in chunks of 60, one chunk per Dask task: a dozen tasks over the two workers.
     monkeypatch.setattr(pipeline, "CHUNK_RECORDS", 60)
     monkeypatch.setattr(refine_dask, "GROUP_CHUNKS", 1)
     monkeypatch.setattr(refine_dask, "TASKS_PER_WORKER", 100)
@@ -62,8 +60,8 @@ def _groups_run(address: str) -> int:
     from distributed import Client
 
     def count(dask_scheduler) -> int:
-        prefix = dask_scheduler.task_prefixes.get("refine_group")
-        return 0 if prefix is None else prefix.state_counts["memory"]  # each task run's result, once
+        prefix = dask_scheduler.task_prefixes.get("refine_packed")
+        return 0 if prefix is None else prefix.state_counts["memory"]  # each task's result, once
 
     with Client(address) as client:
         return client.run_on_scheduler(count)
@@ -142,7 +140,7 @@ def test_a_list_refined_at_once_equals_records_refined_one_by_one(records):
 
 
 def test_a_run_refines_a_big_source_on_the_cluster(records, cluster, small_chunks, monkeypatch, tmp_path):
-    """As in `vigie run`: the refine task of a flow sends its big batch to the cluster (nested task runs)."""
+    """As in `vigie run`: the refine task of a flow sends its big batch to the cluster."""
     import json
 
     from prefect import flow
