@@ -62,7 +62,10 @@ def language_stage(item: dict[str, Any], record: dict[str, Any]) -> str:
         main = next((code for code, text in texts.items() if text["title"] == title), None)
         if main is None:
             # the title matches none of the texts: it is in none of their languages
-            main = detect_language(detection_text(title, summary), declared, exclude=texts.keys())
+            # A title Vigie wrote ("place · date") is no evidence of the item's language: only the summary is.
+            generated = "title_generated" in (record.get("flags") or ())
+            basis = (summary or "") if generated else detection_text(title, summary)
+            main = detect_language(basis, declared, exclude=texts.keys())
             if main is not None and not language_code(main):
                 main = None
     elif texts:

@@ -291,3 +291,28 @@ def test_real_detector_when_the_source_declares_nothing(pipeline: types.ModuleTy
     item = pipeline.refine([_event(language=None)], now=NOW).items[0]
     assert item["language"] == "nl"
     assert list(item["texts"]) == ["nl"]
+
+
+def test_a_title_vigie_wrote_says_nothing_of_the_language(pipeline: types.ModuleType) -> None:
+    # An ICS event with no summary and no description is named "category/place · date" by the parser
+    # (spiders.parsers.ics): "Workshop" alone reads as Dutch to the detector, which the calendar never said.
+    generated = _event(
+        native_id="gen",
+        title="Workshop · 2027-03-12 19:00",
+        summary=None,
+        language=None,
+        flags=["title_generated"],
+    )
+    declared = _event(
+        native_id="gen-de",
+        title="Workshop · 2027-03-12 19:00",
+        summary=None,
+        language="de",
+        flags=["title_generated"],
+    )
+    items = {
+        item["id"].split(":")[-1]: item for item in pipeline.refine([generated, declared], now=NOW).items
+    }
+    assert items["gen"]["language"] is None
+    assert items["gen-de"]["language"] == "de"
+    assert items["gen"]["title"] == "Workshop · 2027-03-12 19:00"
