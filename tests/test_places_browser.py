@@ -63,7 +63,10 @@ def test_marker_popup_links_to_the_place(server: str, browser: object) -> None: 
     driver.get(f"{server}/places?hl=en")
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-marker-icon"))
     driver.find_element(By.CSS_SELECTOR, ".leaflet-marker-icon").click()
-    link = WebDriverWait(driver, 5).until(
-        lambda d: d.find_element(By.CSS_SELECTOR, ".leaflet-popup-content a")
+    # The popup fades in: Selenium reads no text while it is still transparent, so wait for it to show.
+    link = WebDriverWait(driver, 10).until(
+        lambda d: next(
+            (a for a in d.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content a") if a.text), None
+        )
     )
     assert link.text == "FabLab Cottbus"
