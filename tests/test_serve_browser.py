@@ -164,7 +164,7 @@ def test_member_builds_a_feed_url_and_reads_it(server: str, browser: object) -> 
     driver.find_element(By.ID, "build").click()
     WebDriverWait(driver, 10).until(lambda d: "kind=call" in d.current_url)
     results = driver.find_element(By.ID, "results")
-    assert results.find_element(By.TAG_NAME, "h2").text == "1 opportunities"
+    assert results.find_element(By.TAG_NAME, "h2").text == "1 opportunity"
     assert "Résidence pour plasticiens à Bruxelles" in results.text
     assert driver.find_element(By.ID, "url-atom").get_attribute("value") == atom_url
 

@@ -325,7 +325,7 @@ def test_page_without_js_builds_the_links_and_the_cards(client: TestClient) -> N
     url = "http://testserver/feeds/atom?closing-within=14&amp;kind=call&amp;region=BE-BRU&amp;sector=visual-arts&amp;hl=fr"
     assert f'id="url-atom" type="text" readonly value="{url}"' in r.text
     assert 'href="webcal://testserver/feeds/ics?closing-within=14' in r.text
-    assert "1 opportunités" in r.text
+    assert "1 opportunité" in r.text
     assert "Open call for visual artists" in r.text
     assert "Arts plastiques" in r.text  # sector labels from config/sectors.toml
     assert 'value="visual-arts" checked' in r.text
