@@ -11,14 +11,18 @@ set size (DuckDB's included). Last line: JSON with items, seconds, items_per_s, 
 
     .venv/bin/python bench/scale.py --workers 1,2 --items 100000
 
-With --workers, the same N records are refined once per worker count: 1 in this process, more on a Dask
-LocalCluster of that many worker processes (flows.refine_dask, through prefect-dask; started and warmed before
-the timing, its start-up reported apart). Then the refined batch goes the distributed way: written to staging
-as Parquet (warehouse.staging), read back, clustered and loaded by the single loader (warehouse.staged_load).
---repeat R alternates the counts R times (1, 2, 1, 2, ...) and reports medians. Last line: JSON with items_per_s
-per worker count, speedup (the most workers against 1), each worker's peak
-resident memory (its own VmHWM, asked through client.run), the staging and load seconds, and the load
-average before and after.
+With --workers, the same N records go the distributed way once per worker count: refined and written to
+staging as Parquet parts (flows.refine_staged, warehouse.staging). With 1 worker this happens in one fresh Dask
+worker process (the records sent to it before the timing, as a single-process run has them already); with more,
+this process sends the parts to a fresh LocalCluster of that many workers (through prefect-dask), each of
+which refines and writes its parts and sends back only their paths. Every cluster is started and warmed (models
+loaded, a small batch through the same path) before the timing, its start-up reported apart, so both sides
+start with fresh per-text caches. Then the last try's parts are read back, clustered and loaded by the single
+loader (warehouse.staged_load), which removes them. --repeat R alternates the counts R times (1, 2, 1, 2, ...)
+and reports medians. Last line: JSON with items_per_s per worker count, speedup (the most workers against 1),
+machine_ceiling (what a plain CPU loop got in as many processes just before), cpu_bound_speedup (what the
+measured CPU seconds would allow on free cores), each worker's peak resident memory (its own VmHWM, asked
+through client.run), whether every try wrote the same files, the staging and load seconds, the load average.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """One source's share of a run, as its own flow run on a Prefect work pool (issue 19): collect, parse and refine
-that source, then stage the refined batch (warehouse.staging) where the run's loader reads it.
+that source, then stage the refined batch (warehouse.staging) where the run's loader reads it. A big batch is
+refined and staged by Dask tasks that write their parts themselves (flows.refine_staged): this process sends
+the records and gets paths back, never the refined items.
 
 `vigie run --dispatch pool` creates one flow run of this flow per source (flows.distributed_dispatch); the
 `vigie worker`s polling the pool run them, each in a process of its own, possibly on other machines. The
@@ -22,9 +24,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from prefect import flow
+from prefect import flow, task
+from prefect.cache_policies import NONE
 
-from flows.tasks import collect_source, refine_source, select_sources, source_raw_paths
+from flows.tasks import collect_source, read_raw, select_sources, source_raw_paths
 from spiders import families
 from spiders.crawl import CollectResult
 from vigie.core.errors import VigieError
@@ -49,11 +52,10 @@ async def vigie_source(
     demo_url: str | None = None,
     since: str | None = None,
     leftovers: list[str] | None = None,
-) -> str | None:
-    """Collect → parse → refine one source of run `run_id`; returns the staged batch's path (None when the
-    source gave no records). `now` is the run's clock (ISO), `fixed_clock` says it was set by --as-of."""
-    from warehouse.staging import write_batch
-
+) -> list[str]:
+    """Collect → parse → refine one source of run `run_id`; returns the staged batches' paths (one, or the
+    parts of a big batch; none when the source gave no records). `now` is the run's clock (ISO),
+    `fixed_clock` says it was set by --as-of."""
     home_path = Path(home)
     clock = datetime.fromisoformat(now)
     run_dir = raw_dir(run_id, home_path)
@@ -63,10 +65,18 @@ async def vigie_source(
     paths = source_raw_paths(source, [*(Path(p) for p in leftovers or []), run_dir])
     # A places file's rows are places, not items: the run checks and stores them from the raw records.
     places_file = families.BY_NAME[found[0].family].places
-    refined = refine_source(paths, clock) if paths and not places_file else None
-    batch = write_batch(staging, run_id, source, refined) if refined is not None else None
-    write_outcome(staging, run_id, source, result, batch)
-    return batch
+    batches = stage_source(paths, clock, staging, run_id, source) if paths and not places_file else []
+    write_outcome(staging, run_id, source, result, batches)
+    return batches
+
+
+@task(name="refine", cache_policy=NONE)
+def stage_source(paths: list[Path], now: datetime, staging: str, run_id: str, source: str) -> list[str]:
+    """flows.tasks.refine_source, each batch (or part) written to staging where it is refined."""
+    from flows.refine_staged import stage_refined
+
+    records, bad = read_raw(paths)
+    return [part.path for part in stage_refined(records, now, staging, run_id, source, quarantined=bad)]
 
 
 def _demo_environment(demo_url: str | None) -> contextlib.AbstractContextManager[None]:
@@ -78,12 +88,12 @@ def _demo_environment(demo_url: str | None) -> contextlib.AbstractContextManager
     return demo_environment()
 
 
-def write_outcome(staging: str, run_id: str, source: str, result: CollectResult, batch: str | None) -> None:
+def write_outcome(staging: str, run_id: str, source: str, result: CollectResult, batches: list[str]) -> None:
     """The source's collect summary (the run's health rows need it), whole or not at all, last: once it is
-    there, the batch it names is too."""
+    there, the batches it names are too."""
     fs, base = _fs(staging)
     folder = f"{base}/{run_id}/{_OUTCOMES}"
-    body = json.dumps({"collect": asdict(result), "batch": batch}, ensure_ascii=False).encode()
+    body = json.dumps({"collect": asdict(result), "batches": batches}, ensure_ascii=False).encode()
     try:
         fs.makedirs(folder, exist_ok=True)
         temporary = f"{folder}/.{source}.{secrets.token_hex(4)}.tmp"
@@ -94,7 +104,7 @@ def write_outcome(staging: str, run_id: str, source: str, result: CollectResult,
         raise VigieError(f"staging {staging}: cannot write the collect summary of {source} ({exc})") from None
 
 
-def read_outcome(staging: str, run_id: str, source: str) -> tuple[CollectResult, str | None] | None:
+def read_outcome(staging: str, run_id: str, source: str) -> tuple[CollectResult, list[str]] | None:
     """What a completed flow run of `source` wrote (None when it wrote nothing)."""
     fs, base = _fs(staging)
     try:
@@ -104,7 +114,7 @@ def read_outcome(staging: str, run_id: str, source: str) -> tuple[CollectResult,
         return None
     except (OSError, ValueError) as exc:
         raise VigieError(f"staging {staging}: unreadable collect summary of {source} ({exc})") from None
-    return CollectResult(**data["collect"]), data.get("batch")
+    return CollectResult(**data["collect"]), list(data.get("batches") or [])
 
 
 def _fs(root: str) -> tuple[Any, str]:

@@ -173,6 +173,18 @@ async def dispatch_sources(
     return out
 
 
+def forget_staged(home: Path, run_id: str, staged: StagedRun) -> list[str]:
+    """After the run's load committed: its staged files go, as the warehouse holds their content. A batch
+    the load did not take (a source given up on, whose late flow run wrote anyway) stays; its paths are
+    returned. A failed load never gets here, so its batches stay for the next try."""
+    from warehouse.staging import remove_run, staging_root
+
+    left = remove_run(staging_root(home), run_id, {b.digest for b in staged.batches})
+    for path in left:
+        log.warning("staged batch %s was not loaded by run %s; kept", path, run_id)
+    return left
+
+
 class _Watch:
     """The run's flow runs, polled until each source has a completed one or has used its attempts."""
 

@@ -132,6 +132,8 @@ async def vigie_run(
 
     # 4. Load everything of this run in one transaction, then record each source's health.
     loaded = load_run(home_path, items, quarantined, [], run_id, now, staged.batches if staged else ())
+    if staged is not None:  # loaded: the staged batches are no longer needed (kept when the load fails)
+        distributed.forget_staged(home_path, run_id, staged)
     # Leftovers of a killed run may hold sources outside this run's selection: they load, but have no row.
     for name, n in Counter(i.split(":", 1)[0] for i in loaded.new_ids).items():
         if name in per_source:

@@ -139,7 +139,7 @@ def assign_clusters(
     for members in exact_blocks.values():
         for other in members[1:]:
             union.join(members[0], other)
-    numbers = [frozenset(word for word in title.split() if word.isdigit()) for title in titles]
+    numbers = [frozenset(filter(str.isdigit, title.split())) for title in titles]
     for block in fuzzy_blocks.values():
         if len(block) > 1:
             _match_block(block, titles, numbers, union)
@@ -190,26 +190,37 @@ def _match_block(block: list[int], titles: list[str], numbers: list[frozenset[st
             elif len(part) > 1:
                 _match_block(part, titles, numbers, union)
         return
+    # "Lot 1" and "Lot 2", "édition 2027" and "édition 2028" are different however alike: titles quoting
+    # different numbers are never compared. Grouping the block by the numbers its titles quote leaves only the
+    # pairs that may match (same numbers, or one title quotes none); components do not depend on pair order.
+    groups: dict[frozenset[str], list[int]] = {}
+    for node in block:
+        groups.setdefault(numbers[node], []).append(node)
+    unnumbered = groups.pop(frozenset(), [])
+    for i, a in enumerate(unnumbered):
+        _match_pairs(a, unnumbered[i + 1 :], titles, union)
+    for group in groups.values():
+        for i, a in enumerate(group):
+            _match_pairs(a, group[i + 1 :], titles, union)
+            if unnumbered:
+                _match_pairs(a, unnumbered, titles, union)
+
+
+def _match_pairs(a: int, others: list[int], titles: list[str], union: _Union) -> None:
     find = union.find
-    for i, a in enumerate(block):
-        title_a = titles[a]
-        len_a = len(title_a)
-        numbers_a = numbers[a]
-        for b in block[i + 1 :]:
-            title_b = titles[b]
-            if title_a == title_b:
-                union.join(a, b)
-                continue
-            # Length guard: token-set ratio calls "arts" a perfect match of "arts de la scène 2027 bruxelles".
-            len_b = len(title_b)
-            if (len_a if len_a < len_b else len_b) * 2 < (len_b if len_a < len_b else len_a):
-                continue
-            # "Lot 1" and "Lot 2", "édition 2027" and "édition 2028" are different however alike.
-            numbers_b = numbers[b]
-            if numbers_a and numbers_b and numbers_a != numbers_b:
-                continue
-            if find(a) != find(b) and fuzz.token_set_ratio(title_a, title_b, score_cutoff=TITLE_MATCH):
-                union.join(a, b)
+    title_a = titles[a]
+    len_a = len(title_a)
+    for b in others:
+        title_b = titles[b]
+        if title_a == title_b:
+            union.join(a, b)
+            continue
+        # Length guard: token-set ratio calls "arts" a perfect match of "arts de la scène 2027 bruxelles".
+        len_b = len(title_b)
+        if (len_a if len_a < len_b else len_b) * 2 < (len_b if len_a < len_b else len_a):
+            continue
+        if find(a) != find(b) and fuzz.token_set_ratio(title_a, title_b, score_cutoff=TITLE_MATCH):
+            union.join(a, b)
 
 
 def _exact_only(block: list[int], titles: list[str], union: _Union) -> None:

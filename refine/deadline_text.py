@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time
 
+from refine import deadline_cues as cues
 from refine.timestamps import zone
 
 _MONTHS: dict[str, int] = {}
@@ -65,76 +66,18 @@ _TIME = (
 )
 _TIME_RE = re.compile(_TIME, re.IGNORECASE)
 # A time written before the date: "avant 12h00 le 15 mars 2027", "at 5pm on 1 June 2027".
+_WEEKDAY = (
+    r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|"
+    r"zondag|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+)
 _TIME_BEFORE = re.compile(
-    r"(?:(?P<h>\d{1,2})\s*(?:[:hHu]\s*(?P<mi>\d{2})?|(?P<ampm>[ap]\.?m\.?))(?:\s*uur)?"
+    r"(?:(?P<h>\d{1,2})\s*(?:[:hHu]\s*(?P<mi>\d{2})?|(?P<ampm>[ap]\.?m\.?))(?:\s*(?:uur|hours?|hrs?|heures?))?"
     r"|(?P<noon>noon|midday|midi|middag)|(?P<midnight>midnight|minuit|middernacht))"
-    r"(?:\s*\(?(?:CEST|CET|Brussels\s+time|heure\s+de\s+Bruxelles|Brusselse\s+tijd)\)?)?\s*(?:le|on|op|the|,)?\s*$",
+    r"(?:\s*\(?(?:CEST|CET|Brussels\s+time|heure\s+de\s+Bruxelles|Brusselse\s+tijd)\)?)?\s*(?:le|on|op|the|,)?"
+    rf"(?:\s*{_WEEKDAY},?)?\s*$",
     re.IGNORECASE,
 )
 
-_DEADLINE_CUES = (
-    # fr
-    r"date[\s-]+limite|limite\s+de\s+(?:dépôt|remise|réception|soumission|candidature|inscription)|"
-    r"échéance|cl[ôo]tur\w*|se\s+cl[ôo]t|avant\s+le|au\s+plus\s+tard|jusqu['’]\s*au|date\s+butoir|"
-    r"délai\s+de\s+(?:remise|dépôt|réception|soumission|candidature|rentrée)|"
-    r"(?:remise|dépôt|réception|introduction|envoi)\s+des\s+(?:offres|candidatures|dossiers|projets|demandes)|"
-    r"fin\s+des\s+(?:inscriptions|candidatures)|à\s+(?:rentrer|introduire|déposer|remettre|envoyer)\s+pour\s+le|"
-    # nl
-    r"uiterste\s+\w*datum|uiterste|uiterlijk|ten\s+laatste|indien\w*datum|sluitingsdatum|"
-    r"sluit(?:en|ing)?|afsluiting|tot\s+en\s+met|t\.\s?e\.\s?m\.?|t/m|vóór|"
-    r"(?:indienen|inzenden|aanvragen|inschrijven|kandideren|solliciteren|insturen)\s+(?:kan\s+)?(?:tot|voor)|"
-    # en
-    r"deadline|closing\s+date|(?:next\s+)?cut[\s-]?off(?:\s+date)?|next\s+(?:review|evaluation|submission)\s+date|"
-    r"prochaine\s+(?:date\s+(?:de\s+|d['’])?)?(?:dépôt|remise|clôture|échéance|évaluation)|volgende\s+(?:indien|ronde)\w*|clos(?:e|es|ing)(?:\s+on)?|due(?:\s+(?:date|by|on))?|submission\s+date|"
-    r"time\s+limit|receipt\s+of\s+(?:tenders|applications|requests|proposals)|"
-    r"submi(?:t|ssions?|tted)\s+(?:by|before|until|no\s+later\s+than)|no\s+later\s+than|"
-    r"(?:received|sent|delivered|uploaded)\s+(?:by|before)|"
-    r"(?:apply|register|registration)\s+(?:by|before|until)|until|expir(?:y|es|ation)(?:\s+date)?"
-)
-_OTHER_CUES = (
-    # Dates that are not deadlines: publication, opening, information sessions, events, starts.
-    r"publi\w*|gepubliceerd|posted|ouverture|opening|opens?|ouvert|s['’]ouvre|start\w*|d[ée]but\w*|begin\w*|"
-    r"aanvang|commence\w*|séance|sessions?|infosessie|info[\s-]?session|webinar|webinaire|atelier|workshop|"
-    r"événement|evenement|event|concert|spectacle|voorstelling|festival|aura\s+lieu|vindt\s+plaats|"
-    r"takes?\s+place|held\s+on|lancement|launch\w*|mis\s+à\s+jour|updated?|bijgewerkt|vanaf|"
-    r"à\s+partir\s+du|résultats?|results?|resultaten|notification|annonce|bekendmaking"
-)
-_CUE_RE = re.compile(rf"\b(?:(?P<deadline>{_DEADLINE_CUES})|(?P<other>{_OTHER_CUES}))(?!\w)", re.IGNORECASE)
-# A deadline word can also bound what is not a submission: the completion of works, an event taking place.
-_NOT_SUBMISSION = re.compile(
-    r"\b(?:oplevering|opgeleverd|réception\s+(?:provisoire|définitive)|achèvement|completion|completed|"
-    r"voltooi\w*|plaatsvinden|plaatsvindt|avoir\s+lieu|take\s+place)\b",
-    re.IGNORECASE,
-)
-_SUBMIT_AFTER = re.compile(
-    r"\b(?:in\s+te\s+dienen|ingediend|te\s+bezorgen|binnen\s+te\s+(?:brengen|zijn)|to\s+be\s+(?:submitted|received)|"
-    r"à\s+(?:remettre|introduire|déposer|envoyer|rentrer)|doivent\s+(?:être\s+)?(?:remis|introduit|déposé|envoyé|parvenir)\w*)",
-    re.IGNORECASE,
-)
-# Cues that bound anything, not only a submission: "until", "jusqu'au", "tot en met", "au plus tard", "closes"...
-# The nearest cue being one of these, the clause must not be about something else that ends (an exhibition, a
-# contract, eligible costs, results), unless it names what is submitted.
-_WEAK_CUE = re.compile(
-    r"until|jusqu['’]\s*au|tot\s+en\s+met|t\.\s?e\.\s?m\.?|t/m|vóór|avant\s+le|au\s+plus\s+tard|ten\s+laatste|"
-    r"uiterlijk|no\s+later\s+than|expir\w*(?:\s+date)?|clos(?:e|es|ing)(?:\s+on)?|cl[ôo]tur\w*|se\s+cl[ôo]t|"
-    r"sluit(?:en|ing)?|afsluiting|due(?:\s+(?:by|on))?",
-    re.IGNORECASE,
-)
-_OTHER_SUBJECT = re.compile(
-    r"\b(?:expos\w*|exhibit\w*|tentoonstelling\w*|museum|musée|galerie|gallery|fermée?s?|closed|gesloten|"
-    r"contra(?:ct|t)s?|overeenkomst\w*|valid|valable|geldig|van\s+kracht|co[ûu]ts|costs|dépenses|expenses|kosten|"
-    r"subsidiabel|éligibles?|eligible|activit(?:y|ies|és?)|activiteiten|réalis\w*|uitgevoerd|uitvoering|"
-    r"carried\s+out|implemented|durée|duration|looptijd|p[ée]riode?|period|r[ée]siden\w*|r[ée]sultats?|results?|resultaten|lauréats|winners?|jury|"
-    r"informée?s?|informed|communiquée?s?|communicated|annoncée?s?|announced|notifiée?s?|notified|payments?|"
-    r"paiements?|betaling\w*|versée?s?|paid|festival|concerts?|spectacles?|voorstelling\w*)\b",
-    re.IGNORECASE,
-)
-_APPLICATION = re.compile(
-    r"\b(?:candidat\w*|inscri\w*|dossiers?|offres?|demandes?|soumi\w*|d[ée]p[ôo]\w*|postul\w*|propos\w*|"
-    r"applica\w*|apply|submi\w*|regist\w*|entries|tenders?|bids?|aanvra\w*|indien\w*|inschrij\w*|kandida\w*|"
-    r"inzend\w*|aanmeld\w*|offertes?|appels?|calls?|oproep\w*|formulier\w*|formulaires?)\b",
-    re.IGNORECASE,
-)
 # The end of a period for applying, with no deadline word: "du 17 février au 27 mars 2020 ... leurs demandes",
 # "applications are open 15th April – 15th May 2025".
 _RANGE_END = re.compile(
@@ -147,6 +90,7 @@ _RANGE_LINK = re.compile(
 )
 _CLAUSE_END = re.compile(r"[.!?]\s+(?=[A-ZÀ-Ý])|[\n;|•]")
 _WINDOW = 90
+_WIDE_WINDOW = 240
 _UTC_NAMES = frozenset({"utc", "gmt"})
 
 
@@ -232,19 +176,40 @@ def _is_deadline_context(text: str, start: int, end: int) -> bool:
     cut = _CLAUSE_END.search(after)
     after = after[: cut.start()] if cut else after
     last = None
-    for last in _CUE_RE.finditer(window):  # noqa: B007 - the nearest cue before the date decides
+    for last in cues.CUE_RE.finditer(window):  # noqa: B007 - the nearest cue before the date decides
         pass
+    if last is None and cues.COPULA.search(window):
+        # "Deadline for applying for prequalification within the Qualification System ... is 12.4.2016": a long
+        # subject between the deadline word and "is": the clause's first cue, when it is a strong deadline word
+        wide = text[max(0, start - _WIDE_WINDOW) : start]
+        wide = wide[ends[-1].end() :] if (ends := list(_CLAUSE_END.finditer(wide))) else wide
+        first = cues.CUE_RE.search(wide)
+        if (
+            first is not None
+            and first.group("deadline")
+            and not cues.WEAK_CUE.fullmatch(first.group("deadline"))
+        ):
+            return not cues.NOT_SUBMISSION.search(f"{wide} {after}")
     if last is None or last.group("other") is not None:
         # No deadline word: a submission verb after the date, or the end of a period for applying.
-        if last is None and _SUBMIT_AFTER.search(after) is not None:
+        if last is None and cues.SUBMIT_AFTER.search(after) is not None:
             return True
         clause = f"{window} {after}"
-        return bool(_RANGE_END.search(text, max(0, start - 24), start)) and bool(_APPLICATION.search(clause))
-    if _NOT_SUBMISSION.search(f"{window} {after}"):
+        if (
+            cues.CUE_AFTER.match(_TIME_RE.sub("", after[:40], count=1))
+            and cues.APPLICATION.search(clause) is not None
+        ):
+            return True
+        if cues.BEFORE_DATE.search(window) and cues.APPLICATION.search(clause) is not None:
+            return True
+        return bool(_RANGE_END.search(text, max(0, start - 24), start)) and bool(
+            cues.APPLICATION.search(clause)
+        )
+    if cues.NOT_SUBMISSION.search(f"{window} {after}"):
         return False
-    if _WEAK_CUE.fullmatch(last.group("deadline")):
+    if cues.WEAK_CUE.fullmatch(last.group("deadline")):
         before = window[: last.start()]
-        return not _OTHER_SUBJECT.search(before) or bool(_APPLICATION.search(before))
+        return not cues.OTHER_SUBJECT.search(before) or bool(cues.APPLICATION.search(before))
     return True
 
 

@@ -1,84 +1,34 @@
 """Fit for a freelancer: could one of Smart's members (who work alone or in small groups) answer this call or
-bid on this tender? `fit` is good, possible or unlikely, `fit_reasons` the short codes that decided it.
+bid on this tender? `fit` is good, possible or unlikely, `fit_reasons` the short reasons that decided it.
+
+Every threshold, exchange rate, CPV rule and word family is data in config/fit.toml, whose header explains the
+rules to the people who edit it. Each signal has an effect (good, unlikely, hurts, helps, shown); `decide`
+combines them, and says "possible" when nothing is known: a text that says nothing about who can apply is not
+evidence that a freelancer cannot.
 
 Tenders: what the notice says (refine reads the raw fields the procurement parsers pass through, see
 vigie.core.items; eForms, TED R2, e-Procurement (BOSA) and OCDS all fill them, spiders/parsers/notice_terms.py):
 the estimated value of the contract and of its smallest lot (a freelancer bids on one lot), the number of lots,
 SME suitability (eForms BT-726, OCDS `suitability.sme`), the procedure, the duration, a framework agreement,
-procurement reserved to sheltered workshops, and works/goods CPV codes. Calls: the eligibility wording of the
-text in FR/NL/EN (individual artists and freelancers welcome, organisations only, consortia, residency and age
-limits). Each signal scores +1 (suits a small team) or -1/-2; the sum decides. Events and news have no fit.
+procurement reserved to sheltered workshops, and the CPV codes. Calls: the eligibility wording of the title and
+first paragraphs in FR/NL/EN (individual artists and freelancers, organisations only, consortia, residency and
+age limits), and the source family (EU Funding & Tenders topics fund legal entities). Events and news have no fit.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
-from vigie.core.text import fold
+from refine.fit_config import FitConfig, fit_config
 
-# Above these estimated values a contract asks for turnover and staff a freelancer rarely has (EUR, excl. VAT).
-SMALL_VALUE = 140_000  # about the EU threshold for services of central government
-LARGE_VALUE = 1_000_000
-LONG_MONTHS = 48
-# (90: sewage, refuse and cleaning are services a small firm does deliver; 37: instruments, toys, sports goods.)
-_GOODS_OR_WORKS = ("03", "09", "14", "15", "16", "18", "19", "24", "30", "31", "32", "33", "34", "35", "37",
-                   "38", "39", "41", "42", "43", "44", "45", "50", "60", "65", "66")  # fmt: skip
-# Services of Smart's trades (cultural, audiovisual, photography, printing and design, advertising, translation,
-# event organisation): contracts a freelancer or a small team does deliver. Read on the main (first) code: a library
-# software contract that lists "library services" among its codes is a software contract.
-_CREATIVE_SERVICES = ("92", "7996", "798", "7934", "7953", "7995")
-_HARD_PROCEDURES = {"comp-dial": "competitive dialogue", "innovation": "innovation partnership"}
-# Shown, not scored: an invitation-only procedure (BOSA and OCDS publish some) may still take a small supplier.
-_NOTED_PROCEDURES = {"restricted": "restricted", "neg-wo-call": "without call for competition"}
-
-# Eligibility wording of calls (folded text, word boundaries). Each entry: (pattern, reason, score).
-_ELIGIBILITY = [
-    (
-        r"individual artists?|artistes? individuel|freelanc|independant|zelfstandige|natural persons?"
-        r"|personnes? physiques?|natuurlijke personen|individuele kunstenaars?|kunstenaars? en collectieven"
-        r"|artists?,? (?:curators|collectives)|ouvert aux artistes|open to (?:all )?artists|emerging artists?"
-        r"|artistes? emergent|jonge makers|makers? (?:die|met)|individuals|media artists?|artists? fees"
-        r"|(?:for|to) (?:individual |professional )?artists|authors?hip|individual (?:writers|authors|journalists)"
-        r"|auteurs? individuels?|ouvert aux (?:auteurs|autrices|createurs|creatrices)|open voor (?:makers|kunstenaars)",
-        "eligibility:individuals",
-        1,
-    ),
-    (
-        r"aucune candidature individuelle|seules? les (?:institutions|structures|associations|organisations)"
-        r"|organisations? only|only (?:legal entities|organisations|institutions)|legal entities"
-        r"|rechtspersonen|personnes? morales?|non-profit organi[sz]ations?|public bodies|municipalit"
-        r"|gemeenten|lokale besturen|pouvoirs locaux|universit|collectivites|civil society organi[sz]ations?"
-        r"|\bcsos?\b|\bngos?\b|not-for-profit|community (?:organi[sz]ations|groups)|(?:implementing|cooperating)"
-        r" partners?|support (?:local |youth/community |community )?organi[sz]ations|eligible organi[sz]ations"
-        r"|your organi[sz]ation|enable organi[sz]ations|community[- ]led|community groups?|charit(?:y|ies)\b"
-        r"|higher education institutions?|research institut|looking for vendors|capital projects?|premises"
-        r"|united nations|\bnofo\b|empower organi[sz]ations|community (?:grants?|fund)|research applications"
-        r"|associations? (?:sans but lucratif|agreees?)|\basbl\b|\bvzw\b|organismes? (?:agrees?|reconnus?)",
-        "eligibility:organisations only",
-        -2,
-    ),
-    (r"organi[sz]ations? and collectives|collectives? and organi[sz]ations", "eligibility:collectives", 0),
-    (
-        r"consorti|at least (?:three|3|two|2) (?:independent )?(?:legal )?(?:entities|partners|organisations)"
-        r"|partnership of|partenariat entre|samenwerkingsverband",
-        "eligibility:consortium",
-        -2,
-    ),
-    (
-        r"(?:under|younger than|moins de|jonger dan|onder de) (\d{2}) (?:years|ans|jaar)"
-        r"|(?:aged?|age limit|age de|leeftijd) (?:de )?\d{2}",
-        "eligibility:age limit",
-        0,
-    ),
-    (
-        r"residents? (?:of|in)|domicili|resident en|gevestigd in|woonachtig|based in|installes? en"
-        r"|wonen in",
-        "eligibility:residency",
-        0,
-    ),
-]
-_ELIGIBILITY_RE = [(re.compile(rf"\b(?:{p})"), reason, score) for p, reason, score in _ELIGIBILITY]
+CALL_TEXT_CHARS = 4000  # who can apply is said in the first paragraphs; the rest costs scan time
+# An age limit is a number of years, whatever the number: "under 35 years", "moins de 30 ans", "jonger dan 35".
+_AGE = re.compile(
+    r"\b(?:under|younger than|below|moins de|jonger dan|onder de|tot) \d{2} ?(?:years|ans|jaar)\b"
+    r"|\b(?:aged|agee?s? de|age de) \d{2}\b"
+)
 
 
 def _money(value: float) -> str:
@@ -87,65 +37,105 @@ def _money(value: float) -> str:
     return f"{value / 1000:.0f}k"
 
 
-def tender_signals(item: dict[str, Any], record: dict[str, Any]) -> list[tuple[str, int]]:
-    """(reason, score) of a tender's notice fields."""
-    out: list[tuple[str, int]] = []
-    currency = item.get("budget_currency") or "EUR"
-    lot_values = [float(v) for v in record.get("lot_values") or () if isinstance(v, int | float) and v > 0]
-    value = min(lot_values) if lot_values else item.get("budget_amount")
-    label = "lot value" if lot_values and len(lot_values) > 1 else "value"
-    if value is not None and currency == "EUR":
-        if value > LARGE_VALUE:
-            out.append((f"{label}>{_money(LARGE_VALUE)} EUR", -2))
-        elif value > SMALL_VALUE:  # within reach of a small team, not of one freelancer alone: no score
-            out.append((f"{label}:{_money(value)} EUR", 0))
+def _value(item: dict[str, Any], record: dict[str, Any], config: FitConfig) -> tuple[float, str] | None:
+    """(value in EUR that a bidder on one lot faces, its label), or None when unknown or in an unknown currency:
+    the smallest lot value given; else the total, divided by the number of lots when there are several."""
+    rate = config.to_eur.get(str(item.get("budget_currency") or "EUR").upper())
+    if rate is None:
+        return None
+    floor = config.placeholder_below
+    lots = record.get("lots") if isinstance(record.get("lots"), int) else 1
+    lot_values = [
+        float(v) * rate
+        for v in record.get("lot_values") or ()
+        if isinstance(v, int | float) and not isinstance(v, bool) and v * rate >= floor
+    ]
+    if lot_values:
+        return min(lot_values), "lot value" if len(lot_values) > 1 else "value"
+    total = item.get("budget_amount")
+    if not isinstance(total, int | float) or isinstance(total, bool) or total * rate < floor:
+        return None
+    if lots > 1:
+        return total * rate / lots, "lot value"
+    return total * rate, "value"
+
+
+def tender_signals(
+    item: dict[str, Any], record: dict[str, Any], config: FitConfig | None = None
+) -> list[tuple[str, str]]:
+    """(reason, effect) of a tender's notice fields."""
+    config = config or fit_config()
+    out: list[tuple[str, str]] = []
+    found = _value(item, record, config)
+    if found is not None:
+        value, label = found
+        if value > config.large:
+            out.append((f"{label}>{_money(config.large)} EUR", "rules out"))
+        elif value > config.small:  # within reach of a small team, not of one freelancer alone
+            out.append((f"{label}:{_money(value)} EUR", "shown"))
         else:
-            out.append((f"{label}<={_money(SMALL_VALUE)} EUR", 1))
+            out.append((f"{label}<={_money(config.small)} EUR", "helps"))
     lots = record.get("lots")
     if isinstance(lots, int) and lots > 1:
-        out.append((f"lots:{lots}", 0))  # shown; what a lot is worth (above) says whether it is within reach
+        out.append((f"lots:{lots}", "shown"))  # what a lot is worth (above) says whether it is within reach
     sme = record.get("sme_suitable")
     if sme is True:
-        out.append(("sme:yes", 1))
+        out.append(("sme:yes", "helps"))
     elif sme is False:
-        out.append(("sme:no", -1))
-    procedure = record.get("procedure")
-    if procedure in _HARD_PROCEDURES:
-        out.append((f"procedure:{_HARD_PROCEDURES[procedure]}", -1))
-    elif procedure in _NOTED_PROCEDURES:
-        out.append((f"procedure:{_NOTED_PROCEDURES[procedure]}", 0))
+        out.append(("sme:no", "hurts"))
+    procedure = config.procedures.get(str(record.get("procedure")))
+    if procedure is not None:
+        out.append((f"procedure:{procedure[0]}", procedure[1]))
     months = record.get("duration_months")
-    if isinstance(months, int | float) and months > LONG_MONTHS:
-        out.append((f"duration:{months:g} months", -1))
+    if isinstance(months, int | float) and months > config.long_months:
+        out.append((f"duration:{months:g} months", "hurts"))
     if record.get("framework") is True:
-        out.append(("framework", 0))
+        out.append(("framework", "shown"))
     if record.get("reserved"):
-        out.append((f"reserved:{record['reserved']}", -2))
-    cpv = item.get("cpv") or []
-    if cpv and all(str(c).startswith(_GOODS_OR_WORKS) for c in cpv):
-        out.append(("cpv:works or goods", -2))
-    elif cpv and str(cpv[0]).startswith(_CREATIVE_SERVICES):
-        out.append(("cpv:creative services", 1))
+        out.append((f"reserved:{record['reserved']}", "rules out"))
+    cpv = [str(c) for c in item.get("cpv") or []]
+    for rule in config.cpv:
+        if cpv and (
+            all(c.startswith(rule.codes) for c in cpv) if rule.every_code else cpv[0].startswith(rule.codes)
+        ):
+            out.append((f"cpv:{rule.reason}", rule.effect))
+    if not cpv:  # no codes: the title says whether it buys goods or works
+        out.extend(
+            (f"text:{hit.tag}", config.effects[hit.tag])
+            for hit in sorted(config.tender_words.hits_of(str(item.get("title") or "")))
+        )
     return out
 
 
-def call_signals(text: str, family: str | None = None) -> list[tuple[str, int]]:
-    """(reason, score) of a call's eligibility wording; EU Funding & Tenders topics (family sedia) fund legal
-    entities, mostly in consortia, whatever their first paragraphs say."""
-    folded = fold(text)
-    out = [(reason, score) for pattern, reason, score in _ELIGIBILITY_RE if pattern.search(folded)]
-    if family == "sedia":
-        out.append(("eligibility:EU programme (legal entities)", -2))
+def call_signals(
+    text: str, family: str | None = None, config: FitConfig | None = None
+) -> list[tuple[str, str]]:
+    """(reason, effect) of a call's eligibility wording and source family, in the order of config/fit.toml."""
+    config = config or fit_config()
+    found = {hit.tag for hit in config.call_words.hits_of(text[:CALL_TEXT_CHARS])}
+    out = [(reason, effect) for reason, effect in config.effects.items() if reason in found]
+    if "eligibility:age limit" not in found and _AGE.search(text[:CALL_TEXT_CHARS].lower()):
+        out.append(("eligibility:age limit", "shown"))
+    if family in config.families:
+        out.append(config.families[family])
+    # "aucune candidature individuelle" also names individuals: the rule-out wins and the praise is not shown
+    if any(effect == "rules out" for _, effect in out):
+        out = [(reason, effect) for reason, effect in out if effect != "good"]
     return out
 
 
-def decide(signals: list[tuple[str, int]]) -> str:
-    total = sum(score for _, score in signals)
-    if any(score <= -2 for _, score in signals) and total <= -1:
+def decide(signals: list[tuple[str, str]]) -> str:
+    """good, possible or unlikely from the effects of the signals (config/fit.toml's header says it in words)."""
+    effects = Counter(effect for _, effect in signals)
+    if effects["rules out"]:
         return "unlikely"
-    if total >= 1:
-        return "good"
-    return "unlikely" if total <= -2 else "possible"
+    if effects["unlikely"]:
+        return "possible" if effects["good"] else "unlikely"
+    if effects["good"]:
+        return "possible" if effects["hurts"] > effects["helps"] else "good"
+    if effects["hurts"] - effects["helps"] >= 2:
+        return "unlikely"
+    return "possible"
 
 
 def fit_stage(item: dict[str, Any], record: dict[str, Any], text: str) -> None:
@@ -157,7 +147,7 @@ def fit_stage(item: dict[str, Any], record: dict[str, Any], text: str) -> None:
     if kind == "tender":
         signals = tender_signals(item, record)
     elif kind == "call":
-        signals = call_signals(text[:4000], record.get("family"))
+        signals = call_signals(text, record.get("family"))
     else:
         item["fit"], item["fit_reasons"] = None, []
         return

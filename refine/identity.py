@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -52,12 +54,31 @@ _DEFAULT_PORTS = {"http": "80", "https": "443"}
 NATIVE_HASH_CHARS = 16
 
 
+# An address that is already canonical, as most are: lower-case http(s) scheme and host (no port, user, trailing
+# dot), no query, no fragment, no tab or newline (urlsplit would drop them). It only gains a "/" when it has no
+# path; urlsplit + urlunsplit give exactly that, ten times slower.
+_ALREADY_CANONICAL = re.compile(r"https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(/[^?#\t\r\n]*)?")
+
+
 def canonical_url(url: str) -> str:
     """The URL a page is known by: lower-case scheme and host, no default port, no fragment, no tracking
     parameters, query sorted. Returns '' for an empty or unparsable URL."""
     url = (url or "").strip()
     if not url:
         return ""
+    return _canonical(url)
+
+
+# An item asks twice (its id, its match keys), and a source's items often share a page.
+@lru_cache(maxsize=8192)
+def _canonical(url: str) -> str:
+    fast = _ALREADY_CANONICAL.fullmatch(url)
+    if fast is not None:
+        return url if fast[1] else url + "/"
+    return _canonical_general(url)
+
+
+def _canonical_general(url: str) -> str:
     try:
         parts = urlsplit(url)
         port = parts.port

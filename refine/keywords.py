@@ -138,9 +138,9 @@ class KeywordMatcher:
         new = distinct - self._seen
         if new:
             self._learn(new)
-        found: set[Hit] = set()
-        for token in distinct & self._matching:
-            found.update(self._verdicts[token])
+        matching = distinct & self._matching
+        # The union of the matching tokens' verdicts, in one call (C loops instead of one update per token).
+        found: set[Hit] = set().union(*map(self._verdicts.__getitem__, matching)) if matching else set()
         starts = distinct & self._phrase_starts
         if starts:
             joined = f" {' '.join(tokens)} "

@@ -4,7 +4,8 @@ the languages of its other texts, a lexicon for short titles, and a detector.
 Detector: py3langid (a langid.py port on numpy) over Europe's languages and the few others our sources meet,
 scored in batches (refine.langid_batch). French, Dutch, English and German are decided among themselves, as
 before: with every language in play short Dutch titles drift to Afrikaans/Frisian and French ones to Latin.
-Another language is named only when the detector is near certain of it on a text long enough to tell, so an
+Another language is named only when the detector is near certain of it on a text long enough to tell, or when
+the words of a short text are written in that language's procurement vocabulary ("Konstverk": Swedish), so an
 Italian or Slovak text is named truthfully and a short Belgian title is not called Estonian.
 
 Order of the signals (bench/tagging_eval.py gives the figures on the held-out part of tests/labelled/):
@@ -12,7 +13,9 @@ Order of the signals (bench/tagging_eval.py gives the figures on the held-out pa
    language of that script is kept, else the detector chooses among that script's languages;
 2. a declared language (the feed's or page's, or the source's registry default) is kept unless the text is long
    (8+ words) and the detector is near certain of another; a non-Latin language declared for a Latin text is not;
-3. three words or fewer: the lexicon (refine.language_words), else a confident detector, else None;
+3. three words or fewer: the lexicon of function words (refine.language_words); then, four words or fewer, the
+   EU's procurement vocabulary in 21 languages (refine.language_lexicon) narrows the candidates to the languages
+   that write those words and the detector chooses among them; else a confident detector, else None;
 4. otherwise the detector (a lexicon majority breaks its doubts). Languages the item already has other texts in
    (`exclude`) are not candidates among fr/nl/en/de: the title that matches none of them is in another one.
 """
@@ -25,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from refine.language_lexicon import all_listed, lexicon_candidates, lexicon_choice
 from refine.language_sample import WORD
 from refine.language_sample import read as _read
 from refine.language_words import (
@@ -43,10 +47,11 @@ if TYPE_CHECKING:
     from refine.langid_batch import BatchClassifier
 
 # A declared language is overruled only when the text is long and the detector is near certain: sources mostly
-# declare correctly, and the common failure (an English technical title in a notice declared FR) is short text.
+# declare correctly; the common failure (an English technical title in a notice declared FR) is a short text.
 OVERRULE_MIN_WORDS = 8
 OVERRULE_MIN_CONFIDENCE = 0.995
 SHORT_MAX_WORDS = 3
+LEXICON_MAX_WORDS = 4  # and the EU's procurement vocabulary (refine.language_lexicon) for four words or fewer
 # For short texts with no lexicon hit the detector must be this sure, else the language is unknown (None).
 SHORT_MIN_CONFIDENCE = 0.5
 # For texts of four words and more, a detector this unsure lets a lexicon majority decide instead.
@@ -238,11 +243,21 @@ def detect_language(text: str, declared: str | None = None, exclude: Collection[
     if declared_code and len(words) < OVERRULE_MIN_WORDS:
         return declared_code
     core = tuple(lang for lang in ITEM_LANGS if lang not in exclude) or ITEM_LANGS
+    candidates, partial = (
+        lexicon_candidates(words, exclude) if len(words) <= LEXICON_MAX_WORDS else ((), False)
+    )
     if len(words) <= SHORT_MAX_WORDS:
         winner = lexicon_winner(lexicon_votes(words))
-        if winner and winner in core:
+        # a function word two languages write ("d'" in "Opere d'arte") does not overrule the words the vocabulary
+        # lists; a compound's head does not overrule it ("Naaiworkshop": the CPV writes "workshop" in English)
+        if winner and winner in core and (winner in candidates or not candidates or not all_listed(words)):
             return winner
     probabilities = _probabilities(sample, None)
+    if candidates:
+        detected = dict(zip(candidates, probabilities[_indexes(candidates)].tolist(), strict=True))
+        found = lexicon_choice(detected, float(probabilities.max()), partial)
+        if found:
+            return found
     other, confidence = _other(probabilities)
     needed = SHORT_OTHER_MIN_CONFIDENCE if len(words) <= SHORT_MAX_WORDS else OTHER_MIN_CONFIDENCE
     if len(words) >= OTHER_MIN_WORDS and other is not None and confidence >= needed:

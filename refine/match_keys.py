@@ -16,6 +16,8 @@ from vigie.core.text import fold
 REFERENCE_SCAN_CHARS = 400
 
 _WORD = re.compile(r"[a-z0-9]+")
+# The words of _WORD that a title key keeps by shape: two characters or more, or a single digit.
+_TITLE_WORD = re.compile(r"[a-z0-9]{2,}|[0-9]")
 # Words that do not tell one opportunity from another, in the languages our sources write.
 _STOP = frozenset(
     """
@@ -47,6 +49,11 @@ _NOT_ALNUM = re.compile(r"[^0-9A-Z]")
 _REFERENCE = re.compile(
     r"\b(?:\d{4}/S\s?\d{3}-\d{6}|\d{6}-\d{4}|[A-Z]{2,10}[-/ ]?\d{2,4}[-/.]\d{1,6}(?:[-/.]\d{1,6})?)\b"
 )
+# Every reference the pattern above finds has a digit followed by "-", "/" or "." and a digit or "S": texts
+# without that pair (most) are not searched with the slower pattern. `\d` is any Unicode digit, as above; ASCII
+# text (str.isascii() is a flag test) can use the faster [0-9].
+_REFERENCE_HINT = re.compile(r"\d[-/.][\dS]")
+_REFERENCE_HINT_ASCII = re.compile(r"[0-9][-/.][0-9S]")
 _LANG_SEGMENT = re.compile(r"/(?:fr|nl|en|de)(?:[-_][a-z]{2})?(?=/|$)", re.IGNORECASE)
 _LANG_PARAM = re.compile(r"(?:^|&)(?:lang|language|locale|hl|ln)=[^&]*", re.IGNORECASE)
 
@@ -64,9 +71,9 @@ def normalise(text: str | None) -> list[str]:
 
 def title_key(title: str | None) -> str:
     """Words of a title that tell opportunities apart: lower-case, accents and common words removed."""
-    return " ".join(
-        word for word in normalise(title) if word not in _STOP and (len(word) > 1 or word.isdigit())
-    )
+    if not title:
+        return ""
+    return " ".join([word for word in _TITLE_WORD.findall(fold(title)) if word not in _STOP])
 
 
 @lru_cache(maxsize=65536)
@@ -112,7 +119,7 @@ def references(item: dict[str, Any]) -> set[str]:
     found = set()
     # Both versions of a notice quote the reference in the title or the opening lines of the summary.
     for text in (item.get("title"), (item.get("summary") or "")[:REFERENCE_SCAN_CHARS]):
-        if text:
+        if text and (_REFERENCE_HINT_ASCII if text.isascii() else _REFERENCE_HINT).search(text):
             for ref in _REFERENCE.findall(text):
                 found.add(_NOT_ALNUM.sub("", ref.upper()))
     return found

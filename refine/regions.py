@@ -20,6 +20,7 @@ from vigie.core.text import fold
 
 SCOPES = ("local", "regional", "community", "federal", "european", "international")
 BELGIAN_REGIONS = ("BE-BRU", "BE-VLG", "BE-WAL")
+_BELGIAN = frozenset(BELGIAN_REGIONS)
 # NUTS uses EU country codes where ISO 3166 differs; eForms gives ISO alpha-3 codes.
 _COUNTRY_FIX = {
     "EL": "GR", "UK": "GB", "BEL": "BE", "FRA": "FR", "NLD": "NL", "LUX": "LU", "DEU": "DE", "AUT": "AT",
@@ -221,6 +222,9 @@ def tag_place(raw: dict[str, Any]) -> tuple[list[str], str | None, str | None]:
 
     organiser = str(raw.get("organiser") or "").strip()
     scope, organiser_regions = _organiser_verdict(organiser) if organiser else (None, ())
+    # The regional, community and federal patterns name Belgian bodies; "City of", "Gemeinde" or a buyer-type
+    # code say only how local a buyer is, not in which country ("City of Detroit" is not Belgian).
+    belgian_body = scope in ("regional", "community", "federal")
     organiser_type = str(raw.get("organiser_type") or "").strip()
     if scope is None and organiser_type:
         scope = rules.types.get(organiser_type.lower())
@@ -235,9 +239,7 @@ def tag_place(raw: dict[str, Any]) -> tuple[list[str], str | None, str | None]:
     if scope is None and raw.get("scope") in SCOPES:
         scope = raw["scope"]
 
-    if country is None and (
-        regions & set(BELGIAN_REGIONS) or scope in ("local", "regional", "community", "federal")
-    ):
+    if country is None and (regions & _BELGIAN or belgian_body):
         country = "BE"
     if country and country != "BE" and scope != "european":
         scope = "international"

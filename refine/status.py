@@ -7,7 +7,9 @@ cancellation, a contract completion; the notice type wins over the dates):
    of the day it starts, local time): closed. The source says closed (a call/tender): closed, whatever the
    dates (calls close early; a completed contract has no date ahead that would reopen it).
 3. Publication or opening (starts_at of a call/tender) is still ahead: forthcoming.
-4. The source says forthcoming and gives no opening date that has passed: forthcoming.
+4. The source says forthcoming and gives no opening date that has passed: forthcoming; except a prior information
+   notice (hint "prior information") with a deadline still ahead: a date to express interest or apply by makes it a
+   call for competition, open (the parser sees the structured dates, refine also finds one in the text).
 5. Otherwise open (an item being published is open unless something says otherwise).
 """
 
@@ -49,6 +51,8 @@ _HINTS = {
     "à venir": "forthcoming",
     "gepland": "forthcoming",
     "pin": "forthcoming",
+    "prior information": "forthcoming",
+    "prior-information": "forthcoming",
     "open": "open",
     "active": "open",
     "ouvert": "open",
@@ -56,6 +60,7 @@ _HINTS = {
     "ongoing": "open",
 }
 TERMINAL = ("cancelled", "awarded")  # final states only the source can tell
+PRIOR_INFORMATION = frozenset({"prior information", "prior-information", "pin"})
 
 
 def normalise_hint(hint: object) -> str | None:
@@ -91,5 +96,6 @@ def compute_status(
     if (published is not None and published > now) or (starts is not None and starts > now):
         return "forthcoming"
     if source == "forthcoming" and starts is None:
-        return "forthcoming"
+        prior = str(hint).strip().lower() in PRIOR_INFORMATION
+        return "open" if prior and deadline is not None else "forthcoming"
     return "open"

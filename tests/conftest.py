@@ -15,6 +15,8 @@ SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 
 sys.path.insert(0, str(ROOT / "tests"))  # tests/factories.py
 
+pytest_plugins = ["browser_support"]  # the `browser` fixture of the headless Chromium tests
+
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("VIGIE_HOME", tempfile.mkdtemp(prefix="vigie-test-home-"))

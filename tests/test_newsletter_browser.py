@@ -9,26 +9,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM, CHROMIUM_FLAGS
 from factories import make_item
 
 from newsletters.issue import plan_issue
 from newsletters.make import output_paths, render_files
 from newsletters.themes import load_themes
 
-CHROMIUM = Path("/usr/bin/chromium")
 NOW = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--hide-scrollbars",
-]
+FLAGS = ["--headless", *CHROMIUM_FLAGS, "--hide-scrollbars"]
 
 pytestmark = [
     pytest.mark.browser,

@@ -5,16 +5,14 @@ what did not fit but none of what was sent."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from browser_support import free_port, served
 from newsroom_data import EMAIL, LIST, NOW, PASSWORD, TITLES, USER, setup_home
 from test_newsletter_send import Inbox
-from test_serve_browser import _free_port, browser  # noqa: F401 - the shared headless Chromium fixture
 
 from newsletters.mail import SmtpSettings
 
@@ -25,32 +23,23 @@ OUT = Path(__file__).resolve().parents[1] / "test-output"
 @pytest.fixture
 def newsroom(home: Path, tmp_path: Path) -> Iterator[tuple[str, Inbox, Path]]:
     """`vigie serve` with the newsroom on a free port of 127.0.0.1 (in a thread) and an SMTP server."""
-    import uvicorn
-
     from service.app import create_app
     from service.newsroom import NewsroomOptions
 
     themes = setup_home(home, tmp_path)
     inbox = Inbox()
-    smtp_port = _free_port()
+    smtp_port = free_port()
     smtp = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     smtp.start()
     settings = SmtpSettings("127.0.0.1", smtp_port, "vigie@smart.example", "none", None, None)
     app = create_app(
         home, newsroom_options=NewsroomOptions(themes_file=themes, now=lambda: NOW, smtp=settings)
     )
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", inbox, home
-    srv.should_exit = True
-    thread.join(10)
-    smtp.stop()
+    try:
+        with served(app) as url:
+            yield url, inbox, home
+    finally:
+        smtp.stop()
 
 
 def _offered(driver) -> list[str]:
@@ -89,7 +78,7 @@ def _shot(driver, name: str, width: int) -> Path:
     return path
 
 
-def test_prepare_preview_test_send_and_next_draft(newsroom, browser):  # noqa: F811 - fixture imported above
+def test_prepare_preview_test_send_and_next_draft(newsroom, browser):
     from selenium.webdriver.common.by import By
 
     base, inbox, home = newsroom

@@ -319,7 +319,8 @@ def test_r2_design_contest_is_a_tender():
 
 def test_r2_prior_information_is_forthcoming():
     rec = one(ted_r2, "ted_r209_DE_20-155018-001-EXP.xml")
-    assert (rec["kind"], rec["status"], rec["notice_type"]) == ("tender", "forthcoming", "F01")
+    # the parser's hint: prior information (forthcoming in refine unless a deadline to express interest is found)
+    assert (rec["kind"], rec["status"], rec["notice_type"]) == ("tender", "prior information", "F01")
 
 
 def test_r2_older_release_r207():

@@ -3,14 +3,12 @@ list shows every place, with no tile server at all (VIGIE_TILE_URL empty). Scree
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import served
 from places_home import AS_OF, build
-from test_serve_browser import _free_port, browser  # noqa: F401 - the headless Chromium fixture
 
 pytestmark = pytest.mark.browser
 OUT = Path(__file__).resolve().parents[1] / "test-output"
@@ -18,28 +16,15 @@ OUT = Path(__file__).resolve().parents[1] / "test-output"
 
 @pytest.fixture
 def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    import uvicorn
-
     from service.app import create_app
 
     monkeypatch.setenv("VIGIE_TILE_URL", "")  # nothing leaves 127.0.0.1
     home = build(tmp_path)
-    port = _free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(home, as_of=AS_OF), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with served(create_app(home, as_of=AS_OF)) as url:
+        yield url
 
 
-def test_map_markers_and_list_offline(server: str, browser: object) -> None:  # noqa: F811
+def test_map_markers_and_list_offline(server: str, browser: object) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -55,7 +40,7 @@ def test_map_markers_and_list_offline(server: str, browser: object) -> None:  # 
     assert (len(markers), driver.find_element(By.ID, "count").text) == (1, f"{len(listed)} places")
 
 
-def test_marker_popup_links_to_the_place(server: str, browser: object) -> None:  # noqa: F811
+def test_marker_popup_links_to_the_place(server: str, browser: object) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 

@@ -239,9 +239,10 @@ def test_a_language_of_another_script_declared_for_a_latin_text_is_not_kept():
     assert detect_language("Call for proposals", "ru") == "en"
 
 
-def test_a_short_text_likely_in_another_language_is_unknown_not_forced():
-    # TED's Swedish CPV label (ted-creative/ted_r209_607424-2021.xml): too short to name, not Dutch or German.
-    assert detect_language("Film- och videoproduktion") is None
+def test_a_short_text_in_another_language_is_named_not_forced():
+    # TED's Swedish CPV label (ted-creative/ted_r209_607424-2021.xml): the procurement vocabulary names it
+    # (refine.language_lexicon), never Dutch or German.
+    assert detect_language("Film- och videoproduktion") == "sv"
 
 
 def test_languages_of_the_other_texts_are_not_candidates():

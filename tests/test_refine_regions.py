@@ -139,6 +139,15 @@ def test_foreign_buyers_are_international_unless_european():
     assert tag_place(_raw(postal_code="1234", country="NL"))[0] == []
 
 
+def test_a_generic_local_word_does_not_make_a_buyer_belgian():
+    # detroitmi.gov's council page: "City of Detroit" says how local the buyer is, not where it is.
+    assert tag_place(_raw(organiser="City of Detroit")) == ([], "local", None)
+    assert tag_place(_raw(organiser="Stadt Köln", organiser_type="la")) == ([], "local", None)
+    # A Belgian commune or a Belgian federal body still is.
+    assert tag_place(_raw(organiser="Ville de Liège"))[2] == "BE"
+    assert tag_place(_raw(organiser="SPF Finances"))[2] == "BE"
+
+
 def test_empty_record():
     assert tag_place(_raw()) == ([], None, None)
 

@@ -4,12 +4,6 @@ at 1280 px and 400 px without sideways scrolling, and by keyboard (screenshots i
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
-import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,11 +13,10 @@ from zoneinfo import ZoneInfo
 import feedparser
 import httpx
 import pytest
+from browser_support import served
 from factories import make_item
 from test_feeds_snapshot import publish_items
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 BRU = ZoneInfo("Europe/Brussels")
 
 pytestmark = pytest.mark.browser
@@ -58,67 +51,14 @@ def _items(now: datetime) -> list[dict]:
     ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(home: Path) -> Iterator[str]:
     """`vigie serve` on a free port of 127.0.0.1, in a thread, over a freshly published warehouse."""
-    import uvicorn
-
     from service.app import create_app
 
     publish_items(home, [_items(datetime.now(BRU))], now=datetime.now(BRU))
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(home), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip(
-            "headless Chromium test needs Debian's chromium and chromedriver in /usr/bin "
-            "(apt-get install chromium chromium-driver; .ci/run installs them)"
-        )
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed in .venv")
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="vigie-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(arg)
-    os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager look for drivers online
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+    with served(create_app(home)) as url:
+        yield url
 
 
 def _check(driver: object, name: str, value: str) -> None:

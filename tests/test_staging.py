@@ -160,7 +160,9 @@ def test_a_batch_is_never_loaded_twice(tmp_path, refined):
     counts = "SELECT (SELECT count(*) FROM quarantine), (SELECT count(*) FROM opportunities)"
     before = _table(tmp_path, counts)
     assert before == [(len(refined["s-ics"].quarantined), len(refined["s-ics"].items))]
+    assert read_batches(root, "run-1") == []  # loaded (or found loaded): removed
     # A loader that skips the check still loads nothing: the digest is refused inside the transaction.
+    write_batch(root, "run-1", "s-ics", refined["s-ics"])
     batches = read_batches(root, "run-1")
     assert pending(Warehouse(tmp_path), batches) == []
     result = batches[0].result

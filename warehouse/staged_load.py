@@ -20,7 +20,7 @@ import pyarrow as pa
 from refine.pipeline import RefineResult
 from vigie.core.errors import WarehouseError
 from warehouse.connection import first_line, run_sql_file, sql_text
-from warehouse.staging import StagedBatch, merge_batches, read_batches
+from warehouse.staging import StagedBatch, merge_batches, read_batches, remove_run
 from warehouse.store import LoadResult, Warehouse, registered
 
 
@@ -63,9 +63,10 @@ def record_taken(con: duckdb.DuckDBPyConnection, batches: Sequence[StagedBatch],
             raise WarehouseError(f"a staged batch is already loaded ({first_line(exc)})") from None
 
 
-def load_staged(home: Path, root: str, run_id: str, now: datetime) -> StagedLoad:
+def load_staged(home: Path, root: str, run_id: str, now: datetime, remove: bool = True) -> StagedLoad:
     """Reads the run's batches from `root`, leaves out those already loaded, clusters the rest (with the
-    stored items) and loads them in one transaction."""
+    stored items) and loads them in one transaction. Then (`remove`) deletes the batches the warehouse now
+    holds; a failed load keeps them all, for the next try."""
     from refine.clusters import KnownClusters, assign_clusters
 
     warehouse = Warehouse(home)
@@ -75,6 +76,8 @@ def load_staged(home: Path, root: str, run_id: str, now: datetime) -> StagedLoad
     kept = {b.digest for b in taken}
     out = StagedLoad(taken=taken, skipped=[b for b in batches if b.digest not in kept])
     if not taken:
+        if remove:
+            remove_run(root, run_id, _digests(batches))
         return out
     out.merged = merge_batches(taken)
     read = time.perf_counter()
@@ -91,6 +94,8 @@ def load_staged(home: Path, root: str, run_id: str, now: datetime) -> StagedLoad
         "cluster": round(clustered - read, 2),
         "load": round(time.perf_counter() - clustered, 2),
     }
+    if remove:
+        remove_run(root, run_id, _digests(batches))
     return out
 
 

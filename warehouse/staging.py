@@ -8,6 +8,7 @@ load_run with `batches=`, which records each batch's digest so that no batch is 
     path = write_batch(root, run_id, source, refined)       # refined: refine.pipeline.RefineResult
     staged = read_batches(root, run_id)                     # list[StagedBatch], every batch of the run once
     merged = merge_batches(staged)                          # one RefineResult: one item per id, later batch wins
+    remove_run(root, run_id, {b.digest for b in staged})    # once the warehouse holds them (kept on failure)
 
 Layout: `<root>/<run_id>/<source>/<digest>.parquet`, where the digest is a hash of the batch's content, so
 writing the same batch twice (a retried worker) gives the same file, written once. A file appears whole or not
@@ -28,6 +29,7 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,6 +69,11 @@ class StagedBatch:
     path: str
     written_at: str  # ISO instant; when two batches of a run hold one id, the later one wins
     result: RefineResult
+    part: int = 0  # its place among the parts of a bigger batch (flows.refine_staged)
+
+    def order(self) -> tuple[str, int, str]:
+        """Merge order: the later writing wins, and the parts of one batch (one instant) follow each other."""
+        return self.written_at, self.part, self.path
 
 
 def staging_root(home: Path) -> str:
@@ -76,9 +83,19 @@ def staging_root(home: Path) -> str:
     return configured.rstrip("/") if configured else str(Path(home) / "staging")
 
 
-def write_batch(root: str, run_id: str, source: str, rows: RefineResult) -> str:
+def write_batch(
+    root: str,
+    run_id: str,
+    source: str,
+    rows: RefineResult,
+    *,
+    part: tuple[int, int] | None = None,
+    written_at: str | None = None,
+) -> str:
     """Writes one refined batch (items, their match keys, quarantined records) and returns its path. Writing
-    the same batch again returns the same path and writes nothing."""
+    the same batch again returns the same path and writes nothing. `part` (k, n): the batch is part k of n of
+    a bigger one, each written on its own, all with one `written_at` (flows.refine_staged); a whole batch's
+    name and digest are those it always had."""
     _check_segment("run id", run_id)
     _check_segment("source", source)
     if len(rows.items) != len(rows.match_keys):
@@ -86,7 +103,14 @@ def write_batch(root: str, run_id: str, source: str, rows: RefineResult) -> str:
             f"staging {source}: {len(rows.items)} items but {len(rows.match_keys)} match keys"
         )
     table = _to_table(rows)
-    meta = {"source": source, "run_id": run_id, "replaced": rows.replaced, "errors": rows.errors_by_reason}
+    meta: dict[str, Any] = {
+        "source": source,
+        "run_id": run_id,
+        "replaced": rows.replaced,
+        "errors": rows.errors_by_reason,
+    }
+    if part is not None:
+        meta["part"] = list(part)
     digest = _digest(table, meta)
     fs, base = _fs(root)
     folder = f"{base}/{run_id}/{source}"
@@ -96,7 +120,7 @@ def write_batch(root: str, run_id: str, source: str, rows: RefineResult) -> str:
         if fs.exists(target):
             return path
         fs.makedirs(folder, exist_ok=True)
-        stamped = {**meta, "written_at": datetime.now(UTC).isoformat()}
+        stamped = {**meta, "written_at": written_at or datetime.now(UTC).isoformat()}
         table = table.replace_schema_metadata({_META_KEY: json.dumps(stamped, ensure_ascii=False)})
         temporary = f"{folder}/.{digest}.{secrets.token_hex(4)}.tmp"
         with fs.open(temporary, "wb") as fh:
@@ -116,17 +140,18 @@ def read_batches(root: str, run_id: str) -> list[StagedBatch]:
     except OSError as exc:
         raise WarehouseError(f"staging {root}/{run_id}: cannot list the batches ({exc})") from None
     batches = [_read(fs, name, root, run_id) for name in found if not name.rsplit("/", 1)[-1].startswith(".")]
-    return sorted(batches, key=lambda b: (b.written_at, b.path))
+    return sorted(batches, key=StagedBatch.order)
 
 
 def merge_batches(batches: list[StagedBatch]) -> RefineResult:
     """The batches as one: an id in several batches (a source refined twice in a run) keeps its latest
-    reading, counted in `replaced`, so that the warehouse receives each id once."""
+    reading, counted in `replaced`, so that the warehouse receives each id once. The parts of one batch,
+    merged in their order, give what refining the whole batch at once gives (last reading of an id wins)."""
     by_id: dict[str, tuple[dict[str, Any], MatchKeys]] = {}
     quarantined: list[dict[str, Any]] = []
     reasons: dict[str, int] = {}
     replaced = 0
-    for batch in sorted(batches, key=lambda b: (b.written_at, b.path)):
+    for batch in sorted(batches, key=StagedBatch.order):
         result = batch.result
         replaced += result.replaced
         for reason, n in result.errors_by_reason.items():
@@ -145,12 +170,30 @@ def merge_batches(batches: list[StagedBatch]) -> RefineResult:
     )
 
 
-def remove_run(root: str, run_id: str) -> None:
-    """Deletes a run's batches (once the warehouse holds them); a run with none is fine."""
+def remove_run(root: str, run_id: str, loaded: Collection[str] | None = None) -> list[str]:
+    """Deletes a run's staged files once the warehouse holds them; a run with none is fine. With `loaded`
+    (the digests the load took in or found loaded), a batch outside it stays, and its path is returned: a
+    worker that wrote after the loader had read the run must not lose its batch."""
     _check_segment("run id", run_id)
     fs, base = _fs(root)
-    if fs.exists(f"{base}/{run_id}"):
-        fs.rm(f"{base}/{run_id}", recursive=True)
+    folder = f"{base}/{run_id}"
+    try:
+        if not fs.exists(folder):
+            return []
+        files = fs.find(folder)
+        names = [name.rsplit("/", 1)[-1] for name in files]
+        kept = [
+            f
+            for f, n in zip(files, names, strict=True)
+            if loaded is not None and n.endswith(".parquet") and n[0] != "." and n[:-8] not in loaded
+        ]
+        if not kept:
+            fs.rm(folder, recursive=True)
+            return []
+        fs.rm([name for name in files if name not in kept])
+    except OSError as exc:
+        raise WarehouseError(f"staging {root}/{run_id}: cannot remove the loaded batches ({exc})") from None
+    return [f"{root.rstrip('/')}/{name.removeprefix(base + '/')}" for name in sorted(kept)]
 
 
 # -- encoding ---------------------------------------------------------------------------------------------
@@ -236,7 +279,8 @@ def _read(fs: Any, name: str, root: str, run_id: str) -> StagedBatch:
         match_keys=keys,
     )
     digest = file_name.removesuffix(".parquet")
-    return StagedBatch(source, run_id, digest, path, str(meta.get("written_at") or ""), result)
+    part = int((meta.get("part") or [0])[0])
+    return StagedBatch(source, run_id, digest, path, str(meta.get("written_at") or ""), result, part)
 
 
 def _fs(root: str) -> tuple[Any, str]:

@@ -7,13 +7,16 @@ the tuned half only): per-kind precision/recall, the share of news that would re
 as call, tender or event), opportunities recognised (an expected call/tender/event not classified as news), kind
 accuracy among opportunities, sector macro precision/recall over the sectors labelled in that half, and fit
 agreement on calls and tenders. Rows whose text is a reference into the shared corpus ("@article:N") are read
-from ../shared/corpus, and skipped (counted) when it is absent. The last line printed is one JSON object.
+from ../shared/corpus, and skipped (counted) when it is absent. A tender's notice is parsed from its `origin`: a
+file of ../shared/corpus, or a real notice kept with the tests (origin "tests/fixtures/...", gzipped). The last
+line printed is one JSON object.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import importlib.util
 import json
 import sys
@@ -50,16 +53,21 @@ def resolve(rows: list[dict[str, str]], corpus: Path = CORPUS) -> tuple[list[dic
     return module.resolve_references(rows, corpus)
 
 
-@lru_cache(maxsize=64)
+def _origin_path(origin: str) -> Path:
+    """Where a row's file is: a copy kept with the tests ("tests/fixtures/...", gzipped notices), else the
+    shared corpus."""
+    return ROOT / origin if origin.startswith("tests/fixtures/") else CORPUS / origin
+
+
+@lru_cache(maxsize=128)
 def _notices(origin: str) -> tuple[dict[str, Any], ...]:
-    path = CORPUS / origin
+    path = _origin_path(origin)
     if not path.is_file():
         return ()
-    body = path.read_bytes()
+    body = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    name = path.name.removesuffix(".gz")
     try:
-        return tuple(
-            parsers.parse(body, parsers.detect_family(body, path.name), source="eval", url="https://x/")
-        )
+        return tuple(parsers.parse(body, parsers.detect_family(body, name), source="eval", url="https://x/"))
     except ParseError:
         return ()
 
@@ -94,7 +102,7 @@ def predict(row: dict[str, str]) -> dict[str, Any]:
     elif kind == "tender":
         record = notice_record(row)
         item = {k: record.get(k) for k in ("budget_amount", "budget_currency")}
-        fit = decide(tender_signals({**item, "cpv": cpv}, record))
+        fit = decide(tender_signals({**item, "cpv": cpv, "title": row["title"]}, record))
     return {"kind": kind, "reason": reason, "sectors": set(sectors), "fit": fit}
 
 

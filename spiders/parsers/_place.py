@@ -1,12 +1,14 @@
 """Where an event is, as far as the time zone of its naive local times goes: the country (ISO 3166-1 alpha-2) from a
-name or a code, and the zone from the country (spiders.parsers._xml.COUNTRY_TZ) or, in the United States, the
-state. A place that says nothing known gives None, and the raw-record convention (Europe/Brussels) applies."""
+name or a code, and the zone from the place's coordinates, else from the country (vigie.core.timezone) or, in the
+United States, the state. A place that says nothing known gives None, and the raw-record convention
+(Europe/Brussels) applies."""
 
 from __future__ import annotations
 
 import re
 
-from spiders.parsers._xml import COUNTRY_TZ, country2
+from spiders.parsers._xml import country2
+from vigie.core import timezone
 from vigie.core.text import fold
 
 # Country names as addresses write them (English, French, Dutch, German and the country's own), folded, "|" between.
@@ -27,7 +29,12 @@ _NAMES = {
     "LT": "lithuania|lituanie|litouwen|litauen|lietuva", "IS": "iceland|islande|ijsland|island", "MT": "malta|malte",
     "CY": "cyprus|chypre|zypern", "US": "united states|usa|united states of america|etats-unis|verenigde staten",
     "CA": "canada", "MA": "morocco|maroc|marokko", "TN": "tunisia|tunisie", "TR": "turkey|turkiye|turquie|turkije",
-    "UA": "ukraine|oekraine", "RS": "serbia|serbie",
+    "UA": "ukraine|oekraine", "RS": "serbia|serbie", "MC": "monaco", "SG": "singapore|singapour",
+    "AD": "andorra|andorre", "SM": "san marino|saint-marin", "VA": "vatican|vatican city|cite du vatican",
+    "HK": "hong kong", "JP": "japan|japon", "KR": "south korea|coree du sud|zuid-korea", "IL": "israel",
+    "ZA": "south africa|afrique du sud|zuid-afrika", "SN": "senegal", "RW": "rwanda",
+    "CD": "democratic republic of the congo|dr congo|rd congo|republique democratique du congo",
+    "CI": "cote d'ivoire|ivory coast|ivoorkust", "DZ": "algeria|algerie|algerije", "EG": "egypt|egypte",
 }
 _BY_NAME = {name: code for code, names in _NAMES.items() for name in names.split("|")}
 # One zone per state: the zone most of the state lives in.
@@ -136,4 +143,38 @@ def zone(country: str | None, state: str | None = None) -> str | None:
     """The IANA zone for naive local times at this place, or None (then Europe/Brussels applies)."""
     if country == "US":
         return US_STATES.get(state or "")
-    return COUNTRY_TZ.get(country or "")
+    return timezone.country_zone(country)
+
+
+def locality_country(value: object) -> str | None:
+    """The country a locality names when it is one ("Luxembourg", "Monaco", "Singapore"); never from a code: "As"
+    and "Spa" are Belgian towns, not American Samoa or an alpha-3."""
+    return (
+        _country_name(fold(value).strip(" .").lower()) if isinstance(value, str) and value.strip() else None
+    )
+
+
+def locate(
+    country: str | None, state: str | None, latitude: float | None, longitude: float | None
+) -> tuple[str | None, str | None, float | None, float | None]:
+    """(country, zone, latitude, longitude) of a place: `where`, after putting back coordinates written longitude
+    first (Last.fm's calendars: `GEO:6.161613;52.255862` for Deventer) when only the swapped pair lies in the
+    country the address names."""
+    if country and latitude is not None and longitude is not None and abs(longitude) <= 90:
+        here = timezone.zone_country(timezone.geo_zone(latitude, longitude))
+        if here != country and timezone.zone_country(timezone.geo_zone(longitude, latitude)) == country:
+            latitude, longitude = longitude, latitude
+    return (*where(country, state, latitude, longitude), latitude, longitude)
+
+
+def where(
+    country: str | None, state: str | None, latitude: float | None, longitude: float | None
+) -> tuple[str | None, str | None]:
+    """(country, zone) of a place from what its address says and its coordinates. The coordinates give the zone
+    (and the country the address left out) when they agree with the address's country: a point in another country
+    than the address is a geocoding slip, and the address is what people read."""
+    at_point = timezone.geo_zone(latitude, longitude)
+    point_country = timezone.zone_country(at_point)
+    if at_point and (country is None or point_country == country):
+        return country or point_country, at_point
+    return country, zone(country, state)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from spiders.parsers import _json
+from vigie.core import timezone
 from vigie.core.errors import ParseError
 
 # entities are never resolved and nothing is fetched: a notice is data from the internet
@@ -103,20 +104,9 @@ def country2(code: str | None) -> str | None:
     return _COUNTRY3.get(code)
 
 
-# Local time zone per country for naive times (R2 XML gives deadlines as local wall-clock times). Countries with
-# several zones get their capital's.
-# fmt: off
-COUNTRY_TZ = {
-    "BE": "Europe/Brussels", "NL": "Europe/Amsterdam", "LU": "Europe/Luxembourg", "FR": "Europe/Paris",
-    "DE": "Europe/Berlin", "AT": "Europe/Vienna", "CH": "Europe/Zurich", "IT": "Europe/Rome", "ES": "Europe/Madrid",
-    "PT": "Europe/Lisbon", "IE": "Europe/Dublin", "GB": "Europe/London", "DK": "Europe/Copenhagen",
-    "SE": "Europe/Stockholm", "NO": "Europe/Oslo", "FI": "Europe/Helsinki", "IS": "Atlantic/Reykjavik",
-    "EE": "Europe/Tallinn", "LV": "Europe/Riga", "LT": "Europe/Vilnius", "PL": "Europe/Warsaw",
-    "CZ": "Europe/Prague", "SK": "Europe/Bratislava", "HU": "Europe/Budapest", "SI": "Europe/Ljubljana",
-    "HR": "Europe/Zagreb", "RO": "Europe/Bucharest", "BG": "Europe/Sofia", "GR": "Europe/Athens",
-    "CY": "Asia/Nicosia", "MT": "Europe/Malta", "LI": "Europe/Vaduz",
-}
-# fmt: on
+# Local time zone per country for naive times (R2 XML gives deadlines as local wall-clock times): the one table,
+# in vigie.core.timezone, re-exported for the procurement parsers.
+COUNTRY_TZ = timezone.COUNTRY_TZ
 
 _DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?$")

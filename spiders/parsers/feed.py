@@ -9,7 +9,8 @@ kept, and only a feed that gave nothing at all is a ParseError.
 The feed URL is given to feedparser as the document's location, so relative links and `xml:base` resolve the way
 a feed reader resolves them. Dates come from feedparser as UTC struct_time and are written with "+00:00"; an
 unparseable date leaves `published_at` empty but keeps the entry. `kind` is the registry's: a feed does not say
-whether it announces calls or events, and events' own dates are in their text (refine reads them).
+whether it announces calls or events. An event's own dates, place and coordinates come from the RSS event module and
+geo elements when the entry has them (spiders.parsers.feed_event), else they stay in its text.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 
 import feedparser
 
-from spiders.parsers import _json, feed_large
+from spiders.parsers import _json, feed_event, feed_large
 from spiders.parsers._text import absolute, first_markup, head_text, stable_id
 from vigie.core.errors import ParseError
 from vigie.core.items import new_raw
@@ -33,9 +34,13 @@ from vigie.core.text import squash
 FAMILY = "feed"
 
 _ROOT = re.compile(r"<(?:[\w-]+:)?(rss|feed|RDF)\b", re.I)
-_JSONFEED = re.compile(r'"version"\s*:\s*"https?://jsonfeed\.org/version/')
+# JSON Feed: its version URL, slashes escaped or not (PHP's json_encode writes "https:\/\/jsonfeed.org\/version\/1"), or,
+# for feeds that leave the version out, the keys only JSON Feed has.
+_JSONFEED = re.compile(r'"version"\s*:\s*"https?:(?:\\?/){2}jsonfeed\.org(?:\\?/)version')
+_JSONFEED_KEYS = re.compile(r'"(?:feed_url|home_page_url)"\s*:')
 # feedparser reports these as bozo although the document was read completely.
 _HARMLESS = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
+_EVENT_KEYS = ("ev_", "geo_", "georss_")
 _ENTRY_START = re.compile(rb"<(?:[\w-]+:)?(?:item|entry)[\s>]", re.I)
 _ENTRY_END = re.compile(rb"</(?:[\w-]+:)?(?:item|entry)\s*>", re.I)
 _ROOT_END = re.compile(rb"</(?:[\w-]+:)?(?:rss|feed|RDF)\s*>\s*$", re.I)
@@ -50,7 +55,7 @@ _ATOM_OR_RSS_NS = (
 def sniff(head: bytes, filename: str) -> bool:
     text = head_text(head)
     if _json.starts_like_json(head):
-        return bool(_JSONFEED.search(text))
+        return bool(_JSONFEED.search(text) or _JSONFEED_KEYS.search(text))
     match = _ROOT.match(first_markup(text))
     if not match:
         return False
@@ -192,9 +197,12 @@ def _entry_record(
         or normalise_lang(summary_lang)
         or feed_lang
     )
-    return _record(
+    record = _record(
         source, options, native_id, link, title, summary, language, published, squash(entry.get("id"))
     )
+    if any(key.startswith(_EVENT_KEYS) for key in entry):  # RSS event module, W3C geo, GeoRSS
+        record.update(feed_event.fields({key: dict.get(entry, key) for key in entry}))
+    return record
 
 
 def _record(source: str, options: Mapping[str, Any], native_id: str, *fields: str | None) -> dict:
@@ -228,9 +236,15 @@ def _json_feed(
     body: bytes, *, source: str, url: str, options: Mapping[str, Any], what: str
 ) -> Iterator[dict]:
     document = _json.load(body, what)
-    if not isinstance(document, dict) or not str(document.get("version", "")).startswith(
+    versioned = isinstance(document, dict) and str(document.get("version", "")).startswith(
         ("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")
-    ):
+    )
+    unversioned = (
+        isinstance(document, dict)
+        and "version" not in document
+        and any(key in document for key in ("feed_url", "home_page_url"))
+    )
+    if not (versioned or unversioned):
         raise ParseError(f"{what}: JSON but not a JSON Feed (no jsonfeed.org version)")
     items = document.get("items")
     if not isinstance(items, list):

@@ -3,9 +3,10 @@
 Reading rules, from calendars as agendas really publish them:
 - time zones: a TZID names an IANA zone or a VTIMEZONE in the file (icalendar builds one from it, even with a
   made-up or non-ASCII name); Google's X-WR-TIMEZONE is applied to UTC and floating times (x-wr-timezone). A time
-  that stays floating, or whose TZID is unknown, is written without offset and read in the zone of the country its
-  LOCATION ends with ("…, 14469 Potsdam, Deutschland", "…, Cleveland, OH 44114"), else by the raw-record convention
-  as Europe/Brussels local time, the best guess for a Belgian agenda. `country` comes from the LOCATION too.
+  that stays floating, or whose TZID is unknown, is written without offset and read in the zone of its GEO (or Apple
+  structured location) when that agrees with the LOCATION's country, else of the country its LOCATION ends with
+  ("…, 14469 Potsdam, Deutschland", "…, Cleveland, OH 44114"), else by the raw-record convention as Europe/Brussels
+  local time, the best guess for a Belgian agenda. `country` comes from the LOCATION, else from the GEO.
 - all-day events (DATE values): starts_at "YYYY-MM-DD", ends_at the last day (DTEND is exclusive).
 - no DTEND: DURATION when given, else no end.
 - recurrence (RRULE/RDATE): spiders.parsers.ics_recur expands each series over a bounded window (from now to a
@@ -35,7 +36,7 @@ import icalendar
 import x_wr_timezone
 
 from spiders.parsers import _place as places
-from spiders.parsers import ics_event, ics_recur
+from spiders.parsers import ics_event, ics_recur, ics_repair
 from spiders.parsers._text import absolute, head_text, iso, stable_id
 from vigie.core.errors import ParseError
 from vigie.core.items import new_raw
@@ -145,11 +146,8 @@ def _load(body: bytes, what: str) -> icalendar.Calendar:
         raise ParseError(f"{what}: empty body, expected an iCalendar file")
     if not _BEGIN.search(text):
         raise ParseError(f"{what}: not an iCalendar file (no BEGIN:VCALENDAR)")
-    # Exports cut short lose their last line; a calendar read up to the cut is still worth its events.
-    if re.search(r"^\s*BEGIN:VCALENDAR", text, re.I) and not re.search(
-        r"^END:VCALENDAR\s*$", text, re.I | re.M
-    ):
-        text = text.rstrip() + "\r\nEND:VCALENDAR\r\n"
+    # Exports cut short, Exchange's blank TZID: a calendar read up to its damage is still worth its events.
+    text = ics_repair.repair(text)
     try:
         components = icalendar.Calendar.from_ical(text, multiple=True)
     except Exception as exc:  # noqa: BLE001 - icalendar raises ValueError/KeyError/... on broken syntax
@@ -192,11 +190,12 @@ def _record(
         # Named after the id is made: the id stays what it was, whatever the generated wording.
         title = ics_event.generated_title(event, location or name, starts_at)
         flags.append("title_generated")
-    place = places.in_text(location)
-    if (
-        zone is None and place and starts_at and len(starts_at) == 19
-    ):  # a floating time, at a place named abroad
-        zone = places.zone(*place)
+    coords = places.coordinates(ics_event.geo(event))
+    country, state = places.in_text(location) or (None, None)
+    country, place_zone, *point = places.locate(country, state, coords["latitude"], coords["longitude"])
+    coords = dict(zip(("latitude", "longitude"), point, strict=True))
+    if zone is None and place_zone and starts_at and len(starts_at) == 19:
+        zone = place_zone  # a floating time, at a place the calendar locates
     created = ics_event.value(event, "CREATED")
     return new_raw(
         source,
@@ -211,8 +210,8 @@ def _record(
         timezone=zone,
         organiser=ics_event.organiser(event),
         location=location,
-        country=place[0] if place else None,
-        **places.coordinates(event.get("GEO")),
+        country=country,
+        **coords,
         status=status,
         published_at=iso(created) if isinstance(created, datetime) and created.tzinfo else None,
         flags=flags,

@@ -3,7 +3,8 @@ its location and organiser. Property values come as icalendar objects, whose att
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+import re
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,10 +38,10 @@ def is_moment(value: Any) -> bool:
 
 def bounds(event: icalendar.Event) -> tuple[str, str | None, str | None] | None:
     """(starts_at, ends_at, timezone) of one event or occurrence; None when DTSTART is missing or unreadable."""
-    start = value(event, "DTSTART")
+    start = _day_or_moment(event, "DTSTART")
     if not is_moment(start):
         return None
-    end = value(event, "DTEND")
+    end = _day_or_moment(event, "DTEND")
     if not is_moment(end):
         duration = value(event, "DURATION")
         end = start + duration if isinstance(duration, timedelta) else None
@@ -56,6 +57,20 @@ def bounds(event: icalendar.Event) -> tuple[str, str | None, str | None] | None:
     if isinstance(end, datetime) and end.tzinfo is not None and end.utcoffset() is None:
         end = end.replace(tzinfo=None)
     return iso(start), iso(end) if isinstance(end, datetime) else None, zone
+
+
+def _day_or_moment(event: icalendar.Event, name: str) -> Any:
+    """A property's value; one written VALUE=DATE is a day even with a TZID (apike.ca's Japan calendar:
+    `DTSTART;TZID=Japan;VALUE=DATE:20060503`), which icalendar reads as midnight in that zone."""
+    moment = value(event, name)
+    params = getattr(event.get(name), "params", {})
+    if (
+        isinstance(moment, datetime)
+        and str(params.get("VALUE", "")).upper() == "DATE"
+        and moment.time() == time(0)
+    ):
+        return moment.date()
+    return moment
 
 
 def occurrence_key(original: date | datetime) -> str:
@@ -77,6 +92,20 @@ def location(event: icalendar.Event) -> str | None:
     if apple is not None and hasattr(apple, "params"):
         return squash(apple.params.get("X-ADDRESS") or apple.params.get("X-TITLE"))
     return None
+
+
+def geo(event: icalendar.Event) -> Any:
+    """The event's coordinates: GEO, else the `geo:lat,lon` URI of an X-APPLE-STRUCTURED-LOCATION (Apple Calendar
+    writes the place there and often no GEO)."""
+    geo = event.get("GEO")
+    if geo is not None:
+        try:  # an empty or broken GEO ("GEO:;", Last.fm) is no place, and must not cost the calendar
+            return {"latitude": geo.latitude, "longitude": geo.longitude}
+        except Exception:  # noqa: BLE001 - icalendar's BrokenCalendarProperty and friends
+            return None
+    apple = event.get("X-APPLE-STRUCTURED-LOCATION")
+    match = re.match(r"^\s*geo:\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)", str(apple or ""), re.I)
+    return {"latitude": match.group(1), "longitude": match.group(2)} if match else None
 
 
 def organiser(event: icalendar.Event) -> str | None:

@@ -19,6 +19,7 @@ from typing import Any
 from spiders.parsers import _json, ocds_releases
 from spiders.parsers.notice_terms import ocds_terms
 from vigie.core.items import new_raw
+from vigie.core.languages import normalise_lang
 from vigie.core.text import fold
 
 FAMILY = "ocds"
@@ -63,6 +64,25 @@ def _country_names() -> dict[str, str]:
             if len(code) == 2 and code.isalpha():
                 names.setdefault(fold(name), code)
     return names
+
+
+@lru_cache(maxsize=1)
+def _language_names() -> dict[str, str]:
+    """Language name -> ISO 639-1, from babel's CLDR data: early publishers (Canada's buyandsell) wrote "English"
+    where the standard asks for a code, and the first two letters of a name are no code ("Spanish")."""
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    for locale in ("en", "es", "fr", "pt"):
+        for code, name in Locale.parse(locale).languages.items():
+            if len(code) == 2:
+                names.setdefault(fold(name), code)
+    return names
+
+
+def _language(release: Mapping[str, Any], options: Mapping[str, Any]) -> str | None:
+    raw = _text(release.get("language")) or _text(options.get("language"))
+    return (normalise_lang(raw) or _language_names().get(fold(raw))) if raw else None
 
 
 def _country(release: Mapping[str, Any]) -> str | None:
@@ -179,6 +199,8 @@ def _record(
         _text(tender.get("title"))
         or _first_of(release, "awards", "title")
         or _first_of(release, "contracts", "title")
+        # no title (OCDS 1.0 publishers): what is bought, as its first item says
+        or _first_of(tender, "items", "description")
         or _text(budget_info.get("project"))
         or _text(budget_info.get("description"))
     )
@@ -188,7 +210,7 @@ def _record(
         or _first_of(release, "contracts", "description")
         or _text(planning.get("rationale"))
     )
-    language = (_text(release.get("language")) or options.get("language") or "")[:2].lower() or None
+    language = _language(release, options)
     organiser = (
         _name(release.get("buyer"))
         or next((_name(p) for p in _parties(release, "buyer")), None)

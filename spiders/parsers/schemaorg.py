@@ -14,9 +14,10 @@ eventStatus EventCancelled gives status "cancelled". EventPostponed and EventRes
 schema has none for them) but get the flag "postponed": schema.org keeps the original startDate on a postponed
 event, and a rescheduled one has moved, which readers must be told.
 
-Time zone of naive times: the place's (addressCountry, a US addressRegion, a country or US state at the end of the
-address text, else a US postal address elsewhere in the page), see spiders.parsers._place; otherwise the raw-record
-convention (Europe/Brussels). `country` comes from the same place.
+Time zone of naive times: the place's, see spiders.parsers._place: its coordinates (geo) when they agree with its
+address, else its address (addressCountry, a US addressRegion, an addressLocality that names a country, a country or
+US state at the end of the address text), else a US postal address elsewhere in the page; otherwise the raw-record
+convention (Europe/Brussels). `country` comes from the same place (from the coordinates when the address has none).
 """
 
 from __future__ import annotations
@@ -206,7 +207,7 @@ def _place(location: Any, page_place: tuple[str, str | None] | None) -> dict[str
             out["city"] = _string(address.get("addressLocality"))
             country = places.country_code(_string(address.get("addressCountry")))
             state = places.us_state(_string(address.get("addressRegion")))
-            country = country or ("US" if state else None)
+            country = country or ("US" if state else None) or places.locality_country(out["city"])
             city = " ".join(p for p in (out["postal_code"], out["city"]) if p) or None
             parts += [_string(address.get("streetAddress")), city]
         elif isinstance(address, str):
@@ -215,9 +216,14 @@ def _place(location: Any, page_place: tuple[str, str | None] | None) -> dict[str
         if not any(parts) and "virtuallocation" in _types(place):
             parts.append(_string(place.get("url")) or "online")
         out["location"] = ", ".join(dict.fromkeys(p for p in parts if p)) or None
-    found = (country, state) if country else places.in_text(out["location"]) or page_place
-    if found:
-        out["country"], out["timezone"] = found[0], places.zone(*found)
+    found = (country, state) if country else places.in_text(out["location"])
+    if found is None and out.get("latitude") is None:
+        found = page_place  # an address elsewhere in the page is weaker evidence than the venue's coordinates
+    country, state = found or (None, None)
+    found = places.locate(country, state, out.get("latitude"), out.get("longitude"))
+    out["country"], out["timezone"] = found[:2]
+    if out.get("latitude") is not None:
+        out["latitude"], out["longitude"] = found[2:]
     return out
 
 

@@ -40,13 +40,18 @@ FAMILY = "eforms"
 
 
 ROOTS = ("ContractNotice", "PriorInformationNotice", "ContractAwardNotice")
+# eForms notices that are no procurement (X01 EEIG, X02 European company registrations, published on TED like the
+# others): a valid file with no opportunity in it, so 0 items and a note, never an error
+NOT_PROCUREMENT = ("BusinessRegistrationInformationNotice",)
 
 
 _ROOT_NS = {f"urn:oasis:names:specification:ubl:schema:xsd:{r}-2": r for r in ROOTS}
+_ROOT_NS["http://data.europa.eu/p27/eforms-business-registration-information-notice/1"] = NOT_PROCUREMENT[0]
 
 
 _SNIFF = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?(ContractNotice|PriorInformationNotice|ContractAwardNotice)[\s>]"
+    rb"<(?:[A-Za-z_][\w.-]*:)?"
+    rb"(ContractNotice|PriorInformationNotice|ContractAwardNotice|BusinessRegistrationInformationNotice)[\s>]"
 )
 
 
@@ -55,11 +60,8 @@ def sniff(head: bytes, filename: str = "") -> bool:
     m = _SNIFF.search(head)
     if not m:
         return False
-    root = m.group(1).decode()
-    return (
-        f"urn:oasis:names:specification:ubl:schema:xsd:{root}-2".encode() in head
-        and b"http://data.europa.eu/p27/eforms-ubl-extension" in head
-    )
+    namespace = next(ns for ns, name in _ROOT_NS.items() if name == m.group(1).decode())
+    return namespace.encode() in head and b"http://data.europa.eu/p27/eforms-ubl-extension" in head
 
 
 # eForms form types (BT-03): what a notice of each form says about the procedure
@@ -108,7 +110,19 @@ def parse(
             f"not an eForms notice (root element <{_xml.localname(root) or root.tag}>, "
             f"expected {', '.join(ROOTS)} in the UBL namespaces)"
         )
+    if _ROOT_NS[etree.QName(root).namespace] in NOT_PROCUREMENT:
+        return
     yield _record(root, source=source, url=url, options=options)
+
+
+def notes(body: bytes) -> list[str]:
+    """What `vigie parse` says besides the items: that a registration notice holds no opportunity."""
+    m = _SNIFF.search(body[:4096])
+    if m and m.group(1).decode() in NOT_PROCUREMENT:
+        return [
+            "a business registration notice (EEIG or European company), not a procurement: no opportunity"
+        ]
+    return []
 
 
 def _record(root: etree._Element, *, source: str, url: str, options: Mapping[str, Any]) -> dict:

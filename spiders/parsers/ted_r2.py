@@ -11,9 +11,10 @@ Dates: R2 gives a deadline as a local wall-clock time without offset ("2020-08-2
 with `timezone` set to the buyer country's zone (Europe/Brussels for Belgium), as the raw schema says.
 
 Kind and status from the form (every notice is a tender, design contests included): F12 design contest open,
-F13 results of a design contest awarded; F01/F04/F16 and F21-F23 "PRI_ONLY" prior information forthcoming (a
-prior information notice that gives a closing date is a call for competition: open); F02/F05/F07/F17/F24 and
-F21-F23 contract notices open; F03/F06/F15/F18/F19/F20/F25 and the award parts of F21-F23 awarded; F14
+F13 results of a design contest awarded; F01/F04/F16, F08 (a prior information notice published on the buyer
+profile) and F21-F23 "PRI_ONLY" prior information forthcoming (a prior information notice that gives a closing date
+is a call for competition: open); F02/F05/F07/F17/F24 and F21-F23 contract notices open; F03/F06/F15/F18/F19/F20/F25
+and the award parts of F21-F23 (every NOTICE TYPE naming an award, F23's CONCESSION_AWARD_CONTRACT too) awarded; F14
 corrigendum left to refine. Unknown forms fall back on the document type (TD_DOCUMENT_TYPE code, then its
 label). An award notice where no lot was awarded (NO_AWARDED_CONTRACT everywhere) is "cancelled".
 
@@ -67,14 +68,15 @@ def _title_summary(form: etree._Element) -> tuple[str, str]:
     if obj is not None:  # R2.0.9
         title = _t(obj, "TITLE") or ""
         summary = _t(obj, "SHORT_DESCR") or _t(obj, ".//SHORT_DESCR") or ""  # F12/F13: per object
-    else:  # R2.0.7 / R2.0.8
+    else:  # R2.0.7 / R2.0.8; "other notices" (OTH_NOT: EIB, external aid) have a document title and contents
         title = next(
-            (_xml.text(e) for e in form.iter("TITLE_CONTRACT", "CONTRACT_TITLE") if _xml.text(e)), ""
+            (_xml.text(e) for e in form.iter("TITLE_CONTRACT", "CONTRACT_TITLE", "TI_DOC") if _xml.text(e)),
+            "",
         )
         summary = next(
             (
                 _xml.text(e)
-                for e in form.iter("SHORT_CONTRACT_DESCRIPTION", "SHORT_DESCRIPTION_CONTRACT")
+                for e in form.iter("SHORT_CONTRACT_DESCRIPTION", "SHORT_DESCRIPTION_CONTRACT", "CONTENTS")
                 if _xml.text(e)
             ),
             "",
@@ -130,17 +132,28 @@ def _number(root: etree._Element, ojs_number: str | None) -> str:
     return number
 
 
-def _texts(root: etree._Element, forms: list[etree._Element]) -> dict[str, dict[str, str]]:
-    """Title and description of every language's form, then the translated titles for languages without one."""
+def _texts(
+    root: etree._Element, forms: list[etree._Element], original: etree._Element
+) -> dict[str, dict[str, str]]:
+    """Title and description of every language's form, then the translated titles for languages without one.
+    A "translation" that repeats the original word for word (EIB's other notices copy the English text under every
+    language) is not a text in that language: only the original keeps it."""
     texts: dict[str, dict[str, str]] = {}
+    source_text = _title_summary(original)
     for form in forms:
         lang = normalise_lang(form.get("LG"))
         title, summary = _title_summary(form)
+        if form is not original and summary and (title, summary) == source_text:
+            continue
         if lang and (title or summary) and lang not in texts:
             texts[lang] = {"title": title, "summary": summary}
-    for ti in root.iterfind("TRANSLATION_SECTION/ML_TITLES/ML_TI_DOC"):
+    titles = list(root.iterfind("TRANSLATION_SECTION/ML_TITLES/ML_TI_DOC"))
+    untranslated = len(titles) > 1 and len({_t(ti, "TI_TEXT") for ti in titles}) == 1
+    for ti in titles:
         lang = normalise_lang(ti.get("LG"))
         title = _t(ti, "TI_TEXT")
+        if untranslated and lang != normalise_lang(original.get("LG")):
+            continue
         if lang and title:
             entry = texts.setdefault(lang, {"title": "", "summary": ""})
             entry["title"] = entry["title"] or title
@@ -192,7 +205,7 @@ def _record(root: etree._Element, *, source: str, url: str, options: Mapping[str
         )
     if original is None:
         raise ParseError(f"TED R2 document {number} has no form (FORM_SECTION is empty)")
-    texts = _texts(root, forms)
+    texts = _texts(root, forms, original)
     language = original_lang or normalise_lang(original.get("LG"))
     if language not in texts:
         language = next(iter(texts), language)
@@ -231,12 +244,18 @@ def _record(root: etree._Element, *, source: str, url: str, options: Mapping[str
         code, original, doc_type, _xml.text(doc_type_el) if doc_type_el is not None else ""
     )
     deadline = _deadline(original, codif)
-    if status == "forthcoming" and deadline:
-        status = "open"  # a prior information notice with a closing date is a call for competition
+    if status == "forthcoming":
+        # a prior information notice with a closing date is a call for competition; without one, refine may still
+        # find a date to express interest by in its text ("prior information": refine.status)
+        status = "open" if deadline else "prior information"
     awards = list(original.iter("AWARD_CONTRACT"))
     if status == "awarded" and awards and all(a.find("NO_AWARDED_CONTRACT") is not None for a in awards):
         # "no contract awarded": the procedure was discontinued or unsuccessful
         status = "cancelled"
+    if status in ("awarded", "cancelled"):
+        # a result leaves nothing to act on; the coded submission date of an award notice (EIB's R2.0.8 "other
+        # notices" carry one) would show an awarded contract as closing soon
+        deadline = None
     if kind == "tender" and options.get("kind"):
         kind = options["kind"]
 

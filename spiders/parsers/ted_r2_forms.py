@@ -11,7 +11,7 @@ from lxml import etree
 _FORMS = {
     "F01": ("tender", "forthcoming"), "F04": ("tender", "forthcoming"), "F16": ("tender", "forthcoming"),
     "F02": ("tender", "open"), "F05": ("tender", "open"), "F07": ("tender", "open"), "F17": ("tender", "open"),
-    "F08": ("tender", None), "F09": ("tender", "open"), "F10": ("tender", "open"), "F11": ("tender", "open"),
+    "F08": ("tender", "forthcoming"), "F09": ("tender", "open"), "F10": ("tender", "open"), "F11": ("tender", "open"),
     "F03": ("tender", "awarded"), "F06": ("tender", "awarded"), "F15": ("tender", "awarded"),
     "F18": ("tender", "awarded"), "F19": ("tender", "awarded"), "F20": ("tender", "awarded"),
     "F25": ("tender", "awarded"), "F12": ("tender", "open"), "F13": ("tender", "awarded"), "F14": ("tender", None),
@@ -21,7 +21,8 @@ _NOTICE_TYPES = {"PRI_ONLY": "forthcoming", "PRI_REDUCING_TIME_LIMITS": "forthco
                  "PRI_CALL_COMPETITION": "open", "PER_ONLY": "forthcoming", "PER_CALL_COMPETITION": "open",
                  "CONTRACT": "open", "QSU_CALL_COMPETITION": "open", "QSU_ONLY": "open",
                  "AWARD_CONTRACT": "awarded", "PRI": "forthcoming", "CONCESSION": "open",
-                 "AWARD_CONCESSION": "awarded"}
+                 "AWARD_CONCESSION": "awarded", "CONCESSION_AWARD_CONTRACT": "awarded",
+                 "PER_REDUCING_TIME_LIMITS": "forthcoming"}
 # TD_DOCUMENT_TYPE codes, used when the form code says nothing (old exports, unknown forms)
 _DOCUMENT_TYPES = {"0": ("tender", "forthcoming"), "P": ("tender", "forthcoming"), "M": ("tender", "forthcoming"),
                    "3": ("tender", "open"), "7": ("tender", "awarded"), "V": ("tender", "awarded"),
@@ -50,8 +51,13 @@ def kind_status(
     code: str, form: etree._Element, doc_type: str | None, doc_label: str
 ) -> tuple[str, str | None]:
     notice = form.find(".//NOTICE")
-    if code in ("F21", "F22", "F23", "F24") and notice is not None and notice.get("TYPE") in _NOTICE_TYPES:
-        return "tender", _NOTICE_TYPES[notice.get("TYPE") or ""]
+    notice_type = (notice.get("TYPE") or "") if notice is not None else ""
+    if code in ("F21", "F22", "F23", "F24") and notice_type:
+        if notice_type in _NOTICE_TYPES:
+            return "tender", _NOTICE_TYPES[notice_type]
+        if "AWARD" in notice_type:
+            # every award variant of these forms (F23 writes CONCESSION_AWARD_CONTRACT): a result, never open
+            return "tender", "awarded"
     if code in _FORMS:
         return _FORMS[code]
     if code in ("F21", "F22", "F23"):

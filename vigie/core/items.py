@@ -137,12 +137,28 @@ def new_raw(source: str, family: str, **fields: Any) -> dict[str, Any]:
     return record
 
 
+# (name, exact types, the types isinstance() accepts, required): the common case, a value of exactly one of
+# the listed types, is one set lookup; anything else (a subclass, a bool) takes the isinstance() test.
+_CHECKS = tuple((name, frozenset(types), types, required) for name, (types, required) in ITEM_FIELDS.items())
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_fromisoformat = datetime.fromisoformat
+
+
 def validate_item(item: dict[str, Any]) -> list[str]:
     """Every reason this item breaks the schema; an empty list means it is valid."""
     errors: list[str] = []
-    for name, (types, required) in ITEM_FIELDS.items():
-        value = item.get(name)
-        if value is None or value == "":
+    get = item.get
+    for name, exact, types, required in _CHECKS:
+        value = get(name)
+        if value is None:
+            if required:
+                errors.append(f"{name} is missing")
+            continue
+        if type(value) in exact:
+            if required and value == "":
+                errors.append(f"{name} is missing")
+            continue
+        if value == "":
             if required:
                 errors.append(f"{name} is missing")
             continue
@@ -154,35 +170,38 @@ def validate_item(item: dict[str, Any]) -> list[str]:
         return errors
     if item["kind"] not in KINDS:
         errors.append(f"kind {item['kind']!r} is not one of {', '.join(KINDS)}")
-    if item.get("fit") and item["fit"] not in FITS:
-        errors.append(f"fit {item['fit']!r} is not one of {', '.join(FITS)}")
-    if item.get("status") and item["status"] not in STATUSES:
-        errors.append(f"status {item['status']!r} is not one of {', '.join(STATUSES)}")
-    if item.get("scope") and item["scope"] not in SCOPES:
-        errors.append(f"scope {item['scope']!r} is not one of {', '.join(SCOPES)}")
-    if item.get("deadline_precision") and item["deadline_precision"] not in DEADLINE_PRECISIONS:
-        errors.append(f"deadline_precision {item['deadline_precision']!r} is not datetime/date")
-    if item.get("language") and not _LANG.match(item["language"]):
-        errors.append(f"language {item['language']!r} is not ISO 639-1")
-    if item.get("country") and not re.match(r"^[A-Z]{2}$", item["country"]):
-        errors.append(f"country {item['country']!r} is not ISO 3166-1 alpha-2")
+    fit, status, scope = get("fit"), get("status"), get("scope")
+    if fit and fit not in FITS:
+        errors.append(f"fit {fit!r} is not one of {', '.join(FITS)}")
+    if status and status not in STATUSES:
+        errors.append(f"status {status!r} is not one of {', '.join(STATUSES)}")
+    if scope and scope not in SCOPES:
+        errors.append(f"scope {scope!r} is not one of {', '.join(SCOPES)}")
+    precision, language, country = get("deadline_precision"), get("language"), get("country")
+    if precision and precision not in DEADLINE_PRECISIONS:
+        errors.append(f"deadline_precision {precision!r} is not datetime/date")
+    if language and not _LANG.match(language):
+        errors.append(f"language {language!r} is not ISO 639-1")
+    if country and not _COUNTRY.match(country):
+        errors.append(f"country {country!r} is not ISO 3166-1 alpha-2")
     if not item["id"].startswith(f"{item['source']}:"):
         errors.append(f"id {item['id']!r} does not start with its source")
-    errors += [f"cpv {c!r} is not 8 digits" for c in item["cpv"] if not _CPV.match(str(c))]
-    errors += [f"region {r!r} is not ISO 3166-2" for r in item["regions"] if not _REGION.match(str(r))]
-    dated = [(name, item.get(name)) for name in _DATE_FIELDS]
-    if item.get("cutoffs"):
-        dated += [("cutoffs", cutoff) for cutoff in item["cutoffs"]]
+    if item["cpv"]:
+        errors += [f"cpv {c!r} is not 8 digits" for c in item["cpv"] if not _CPV.match(str(c))]
+    if item["regions"]:
+        errors += [f"region {r!r} is not ISO 3166-2" for r in item["regions"] if not _REGION.match(str(r))]
+    dated = [(name, value) for name in _DATE_FIELDS if (value := get(name))]
+    if get("cutoffs"):
+        dated += [("cutoffs", cutoff) for cutoff in item["cutoffs"] if cutoff]
     for name, value in dated:
-        if value:
-            try:
-                parsed = datetime.fromisoformat(value)
-            except (TypeError, ValueError):
-                errors.append(f"{name} {value!r} is not ISO 8601")
-                continue
-            if parsed.tzinfo is None:
-                errors.append(f"{name} {value!r} has no UTC offset")
-    if item["kind"] == "event" and not item.get("starts_at"):
+        try:
+            parsed = _fromisoformat(value)
+        except (TypeError, ValueError):
+            errors.append(f"{name} {value!r} is not ISO 8601")
+            continue
+        if parsed.tzinfo is None:
+            errors.append(f"{name} {value!r} has no UTC offset")
+    if item["kind"] == "event" and not get("starts_at"):
         errors.append("an event needs starts_at")
     for lang, text in item["texts"].items():
         if not _LANG.match(lang) or not isinstance(text, dict):

@@ -1,0 +1,101 @@
+"""The shortcuts refine takes for speed (issue 14) give what the general code gives: canonical URLs, reference
+numbers, title keys, item checks, and clusters of numbered titles."""
+
+from __future__ import annotations
+
+from factories import make_item
+
+from refine import identity
+from refine.clusters import assign_clusters
+from refine.match_keys import _NOT_ALNUM, _REFERENCE, references, title_key
+from vigie.core.items import validate_item
+
+
+def test_an_already_canonical_address_comes_out_as_the_general_rules_make_it() -> None:
+    urls = [
+        "https://example.org",
+        "https://example.org/",
+        "https://www.kunsten.be/nl/oproepen/2027",
+        "http://a.b-c.example/x y/z%20.html",
+        "https://example.org//double",
+        "https://Example.org/Upper",  # upper-case host: lowered
+        "https://example.org./trailing-dot",  # trailing dot: removed
+        "https://example.org:443/port",  # default port: removed
+        "https://example.org/a\tb",  # a tab: urlsplit drops it
+        "https://user@example.org/secret",  # user: removed
+        "https://example.org/p?utm_source=x&b=2&a=1",
+        "https://example.org/p#frag",
+        "HTTPS://example.org/scheme",
+        "ftp://example.org/file",
+        "https://bücher.example/",
+    ]
+    for url in urls:
+        assert identity.canonical_url(url) == identity._canonical_general(url), url
+    assert identity.canonical_url("https://example.org") == "https://example.org/"
+    assert identity.canonical_url(" https://Example.org./a?utm_medium=m#x ") == "https://example.org/a"
+
+
+def _references_by_the_full_pattern(text: str) -> set[str]:
+    return {_NOT_ALNUM.sub("", ref.upper()) for ref in _REFERENCE.findall(text)}
+
+
+def test_reference_numbers_are_found_with_or_without_the_quick_test() -> None:
+    texts = [
+        "Avis de marché 2024/S 198-612681 – services culturels",
+        "Marché de services – Réf. BXL/2027/015",
+        "Opdracht CSC 2027/015 voor podiumkunsten",
+        "Numéro 123456-2024 du bulletin",
+        "Appel à projets arts de la scène 2027",  # digits but no reference
+        "Théâtre, musique et cirque",
+        "Référence ٢٠٢٤/S ١٩٨-٦١٢٦٨١",  # Unicode digits: \d matches them, the quick test too
+    ]
+    for text in texts:
+        item = {"title": text, "summary": None}
+        assert references(item) == _references_by_the_full_pattern(text), text
+    assert references({"title": texts[0]}) == {"2024S198612681"}
+    assert references({"title": texts[4]}) == set()
+
+
+def test_a_title_key_keeps_words_of_two_letters_and_single_digits() -> None:
+    assert title_key("Appel à projets : Lot 2 – théâtre d'été") == "lot 2 theatre ete"
+    assert title_key("A b c 7 de la x") == "7"
+    assert title_key(None) == ""
+    assert title_key("") == ""
+
+
+def test_item_checks_still_name_every_wrong_type() -> None:
+    class Title(str):
+        pass
+
+    def check(**changes: object) -> list[str]:
+        item = make_item(1)
+        item.update(changes)
+        return validate_item(item)
+
+    assert check(title=Title("Appel à projets")) == []
+    assert check(budget_amount=True) == ["budget_amount should be float/int, got bool"]
+    assert check(budget_amount=1200) == []
+    assert check(title="") == ["title is missing"]
+    assert check(summary="") == []
+    assert check(regions="BE-BRU") == ["regions should be list, got str"]
+    assert check(country="be") == ["country 'be' is not ISO 3166-1 alpha-2"]
+
+
+def test_titles_quoting_different_numbers_never_join_but_an_unnumbered_one_may() -> None:
+    def call(n: int, title: str) -> dict:
+        return make_item(
+            n, id=f"s:{n}", source="s", title=title, texts={"fr": {"title": title, "summary": ""}}
+        )
+
+    lot1 = call(1, "Festival des arts de la rue Namur lot 1")
+    lot2 = call(2, "Festival des arts de la rue Namur lot 2")
+    plain = call(3, "Festival des arts de la rue Namur")
+    other = call(4, "Nettoyage des écoles communales de Namur")
+    items = [lot2, other, lot1, plain]
+    assign_clusters(items)
+    # lot 1 and lot 2 each match the unnumbered title, which ties all three together; "other" stays apart.
+    assert lot1["cluster_id"] == lot2["cluster_id"] == plain["cluster_id"] == "s:1"
+    assert other["cluster_id"] == "s:4"
+    lot1, lot2 = call(1, lot1["title"]), call(2, lot2["title"])
+    assign_clusters([lot1, lot2])
+    assert (lot1["cluster_id"], lot2["cluster_id"]) == ("s:1", "s:2")
