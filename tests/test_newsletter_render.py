@@ -183,6 +183,21 @@ def test_empty_theme_says_nothing_new(book, lang, heading):
     assert "section-closing_soon" not in r.html
 
 
+@pytest.mark.parametrize(
+    ("lang", "first", "later"),
+    [
+        ("fr", "pour l'instant", "depuis le dernier numéro"),
+        ("nl", "Er past nog geen kans", "Sinds het vorige nummer"),
+        ("en", "matches this theme yet", "since the last issue"),
+    ],
+)
+def test_an_empty_first_issue_does_not_speak_of_a_last_issue(book, lang, first, later):
+    issue, r = _render(book, lang, items=[])
+    assert issue.since is None
+    assert first in _visible(r.html) and first in r.text
+    assert later not in _visible(r.html) and later not in r.text
+
+
 def test_source_markup_never_reaches_the_html(book):
     evil = make_item(
         9,
