@@ -1,5 +1,5 @@
-"""Valid items for tests of the later stages (warehouse, feeds, newsletters), built like refine builds them; a
-loopback HTTP server for collection tests."""
+"""Valid items for tests of the later stages (warehouse, feeds, newsletters), built like refine builds them; the
+real raw records of the fixtures for refine and staging tests; a loopback HTTP server for collection tests."""
 
 from __future__ import annotations
 
@@ -7,9 +7,33 @@ import contextlib
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
+from spiders import parsers
 from vigie.core.items import validate_item
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def real_raw_records() -> dict[str, list[dict[str, Any]]]:
+    """Real raw records of the fixtures (TED notices, French and Dutch feeds, calendars) by source `s-<folder>`,
+    with the kind a registry entry would give them."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for folder, family in (("ted", None), ("feeds", "feed"), ("ics", "ics")):
+        for path in sorted((FIXTURES / folder).glob("*.*")):
+            if path.suffix == ".md":
+                continue
+            try:
+                found = list(
+                    parsers.parse(path.read_bytes(), family, source=f"s-{folder}", url=path.as_uri())
+                )
+            except Exception:  # noqa: S112 - fixtures meant to fail are not the point here
+                continue
+            for record in found:
+                record["kind"] = record.get("kind") or ("event" if folder == "ics" else "call")
+            out.setdefault(f"s-{folder}", []).extend(found)
+    return out
 
 
 def make_item(n: int = 1, **overrides: Any) -> dict[str, Any]:

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
+from factories import real_raw_records
 
 from flows import refine_dask
 from refine import pipeline
 from refine.pipeline import refine, refine_and_cluster
-from spiders import parsers
 
-FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
@@ -22,20 +20,7 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 def records() -> list[dict]:
     """Real raw records (TED notices, French and Dutch feeds, a calendar) and two copies of each, as a second
     source would publish them, plus one record that must be refused."""
-    out: list[dict] = []
-    for folder, family in (("ted", None), ("feeds", "feed"), ("ics", "ics")):
-        for path in sorted((FIXTURES / folder).glob("*.*")):
-            if path.suffix == ".md":
-                continue
-            try:
-                found = list(
-                    parsers.parse(path.read_bytes(), family, source=f"s-{folder}", url=path.as_uri())
-                )
-            except Exception:  # noqa: S112 - fixtures meant to fail are not the point here
-                continue
-            for record in found:
-                record["kind"] = record.get("kind") or ("event" if folder == "ics" else "call")
-            out += found
+    out = [r for records in real_raw_records().values() for r in records]
     copies = [{**r, "source": "other", "native_id": f"copy-{i}"} for i, r in enumerate(out)]
     return [*out, *copies, {"source": "bad", "native_id": "x", "kind": "call"}]
 

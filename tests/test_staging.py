@@ -9,36 +9,22 @@ from pathlib import Path
 import duckdb
 import fsspec
 import pytest
+from factories import real_raw_records
 
 from flows.tasks import load_run
 from refine.pipeline import refine, refine_and_cluster
-from spiders import parsers
 from vigie.core.errors import WarehouseError
 from warehouse.staged_load import load_staged, pending
 from warehouse.staging import merge_batches, read_batches, remove_run, staging_root, write_batch
 from warehouse.store import Warehouse
 
-FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
 def by_source() -> dict[str, list[dict]]:
     """Real raw records (TED notices, French and Dutch feeds, a calendar) per source, with a refused one."""
-    out: dict[str, list[dict]] = {}
-    for folder, family in (("ted", None), ("feeds", "feed"), ("ics", "ics")):
-        for path in sorted((FIXTURES / folder).glob("*.*")):
-            if path.suffix == ".md":
-                continue
-            try:
-                found = list(
-                    parsers.parse(path.read_bytes(), family, source=f"s-{folder}", url=path.as_uri())
-                )
-            except Exception:  # noqa: S112 - fixtures meant to fail are not the point here
-                continue
-            for record in found:
-                record["kind"] = record.get("kind") or ("event" if folder == "ics" else "call")
-            out.setdefault(f"s-{folder}", []).extend(found)
+    out = real_raw_records()
     out["s-ics"].append({"source": "s-ics", "native_id": "x", "kind": "call"})
     return out
 

@@ -9,17 +9,16 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from factories import real_raw_records
 
 from flows import refine_dask, refine_staged
 from flows.tasks import load_run
 from refine import pipeline
 from refine.pipeline import refine, refine_and_cluster
-from spiders import parsers
 from warehouse.staged_load import load_staged
 from warehouse.staging import merge_batches, read_batches, remove_run, write_batch
 from warehouse.store import Warehouse
 
-FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 BAD_LINE = {"source": "s", "native_id": None, "record": {"line": "{"}, "reason": "s.jsonl line 9: not JSON"}
 
@@ -28,20 +27,7 @@ BAD_LINE = {"source": "s", "native_id": None, "record": {"line": "{"}, "reason":
 def records() -> list[dict]:
     """Real raw records (TED notices, feeds, a calendar), a copy of each from another source, a refused
     record, and at the end later readings of twenty early records (same ids: the later reading wins)."""
-    out: list[dict] = []
-    for folder, family in (("ted", None), ("feeds", "feed"), ("ics", "ics")):
-        for path in sorted((FIXTURES / folder).glob("*.*")):
-            if path.suffix == ".md":
-                continue
-            try:
-                found = list(
-                    parsers.parse(path.read_bytes(), family, source=f"s-{folder}", url=path.as_uri())
-                )
-            except Exception:  # noqa: S112 - fixtures meant to fail are not the point here
-                continue
-            for record in found:
-                record["kind"] = record.get("kind") or ("event" if folder == "ics" else "call")
-            out += found
+    out = [r for records in real_raw_records().values() for r in records]
     copies = [{**r, "source": "other", "native_id": f"copy-{i}"} for i, r in enumerate(out)]
     later = [{**r, "title": f"{r.get('title') or 'Sans titre'} (relu)"} for r in out[:20]]
     return [*out, *copies, {"source": "bad", "native_id": "x", "kind": "call"}, *later]
