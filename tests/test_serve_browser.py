@@ -24,7 +24,8 @@ pytestmark = pytest.mark.browser
 
 def _items(now: datetime) -> list[dict]:
     def item(n: int, kind: str, title: str, sectors: list[str], regions: list[str], days: int) -> dict:
-        when = (now + timedelta(days=days)).replace(microsecond=0).isoformat()
+        # at noon, as a real call closes: the screenshots show "à 12:00", not the minute the test ran
+        when = (now + timedelta(days=days)).replace(hour=12, minute=0, second=0, microsecond=0).isoformat()
         dates = (
             {"starts_at": when, "deadline_at": None, "deadline_precision": None}
             if kind == "event"
