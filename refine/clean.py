@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import html
 import re
+from functools import partial
+from operator import is_not
 from typing import Any
 
 import ftfy
 import lxml.html
 from lxml import etree
+
+from vigie.core.items import ITEM_FIELDS, RAW_FIELDS
 
 SUMMARY_MAX_CHARS = 2000
 
@@ -48,7 +52,8 @@ def clean_text(value: object) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
-    if _HAS_CONTROL.search(text):
+    # isprintable() is a C loop cheaper than the regex, and false for every control character
+    if not text.isprintable() and _HAS_CONTROL.search(text):
         text = text.translate(_CONTROLS)
     if "<" in text or "&" in text:
         text = _strip_markup(text)
@@ -76,8 +81,9 @@ def sanitise_record(record: dict) -> dict:
 
 def _clean_at_a_glance(record: object) -> bool:
     """True when the record has nothing to clean: no unencodable character in a key or a string (at any depth)
-    and no nesting past _MAX_DEPTH. Every string of the record is joined and searched once: one C-level scan of
-    the text (a repr() of the record, tried before, cost more than the search, as it copies and escapes it)."""
+    and no nesting past _MAX_DEPTH. Every string of the record is joined and tested once (_encodable): a
+    repr() of the record, tried before, cost more, as it copies and escapes it. Most fields are None: a C-level
+    filter drops them before the Python loop, and a list of strings (cpv, nuts, flags) is joined whole."""
     strings: list[str] = []
     stack: list[tuple[object, int]] = [(record, 0)]
     while stack:
@@ -85,24 +91,51 @@ def _clean_at_a_glance(record: object) -> bool:
         if depth > _MAX_DEPTH:
             return False
         if isinstance(value, dict):
-            try:
-                strings.append("".join(value))  # the keys; a key that is not text takes the exact path
-            except TypeError:
-                return False
-            children = value.values()
-        else:
-            children = value  # type: ignore[assignment]
-        for child in children:
+            if not _SCHEMA_KEYS.issuperset(value):
+                try:
+                    strings.append("".join(value))  # the keys; a key that is not text takes the exact path
+                except TypeError:
+                    return False
+            value = value.values()
+        for child in filter(_NOT_NONE, value):  # type: ignore[call-overload]
             kind = type(child)
             if kind is str:
                 strings.append(child)
-            elif child is None or kind is int or kind is float or kind is bool:
+            elif kind is list:
+                if child:
+                    if depth < _MAX_DEPTH:
+                        try:
+                            strings.append("".join(child))
+                            continue
+                        except TypeError:  # not only strings: walked below
+                            pass
+                    stack.append((child, depth + 1))
+            elif kind is int or kind is float or kind is bool:
                 continue
             elif isinstance(child, str):
                 strings.append(child)
             elif isinstance(child, (dict, list, tuple)):
                 stack.append((child, depth + 1))
-    return _UNENCODABLE.search("".join(strings)) is None
+    return _encodable("".join(strings))
+
+
+_SCHEMA_KEYS = frozenset([*RAW_FIELDS, *ITEM_FIELDS])  # plain ASCII names: nothing to search in them
+_NOT_NONE = partial(is_not, None)  # filter(None, ...) would call bool() on any object a record holds
+_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
+
+
+def _encodable(text: str) -> bool:
+    """_UNENCODABLE.search(text) is None, twice as fast: UTF-8 refuses exactly the lone surrogates, and the
+    control characters are ASCII, so one byte each in UTF-8, which bytes.translate deletes at C speed."""
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return (
+        len(encoded.translate(None, _CONTROL_BYTES)) == len(encoded)
+        and "\ufffe" not in text
+        and "\uffff" not in text
+    )
 
 
 def _sanitised(value: object, dirty: list[bool], depth: int) -> Any:

@@ -96,28 +96,25 @@ def assign_clusters(
     position = {item_id: node for node, item_id in enumerate(nodes_ids)}
     stored_cluster: dict[int, str] = {}
     titles: list[str] = []
-    days: list[str] = []
     fuzzy_blocks: dict[tuple[str, ...], list[int]] = defaultdict(list)
     exact_blocks: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    orgs: list[str] = []
     exact_keys: list[list[tuple[Any, ...]]] = []
-    for node, item in enumerate(items):
-        title, day, org, exact = keys[node] if keys is not None else item_keys(item)
+    for node, (title, day, org, exact) in enumerate(keys if keys is not None else map(item_keys, items)):
         titles.append(title)
-        days.append(day)
-        orgs.append(org)
         exact_keys.append(exact)
         for key in _title_blocks(title, day, org):
             (fuzzy_blocks if key[0] != "title" else exact_blocks)[key].append(node)
-        # The stored row of an item refined again brings its stored cluster, not a second node.
-        stored = known.cluster_of.get(item["id"])
-        if stored is not None:
-            stored_cluster[node] = stored
+    # The stored row of an item refined again brings its stored cluster, not a second node.
+    if known.cluster_of:
+        for node, item_id in enumerate(nodes_ids):
+            stored = known.cluster_of.get(item_id)
+            if stored is not None:
+                stored_cluster[node] = stored
     # Stored rows sharing a block with an item of this batch join it as nodes; the others play no part.
     sharing: dict[int, list[tuple[str, ...]]] = defaultdict(list)
-    for blocks in (fuzzy_blocks, exact_blocks):
-        for key in blocks:
-            for index in known.blocks.get(key, ()):
+    for blocks in (fuzzy_blocks, exact_blocks) if known.blocks else ():
+        for key in blocks.keys() & known.blocks.keys():  # a C-level intersection: most keys are not stored
+            for index in known.blocks[key]:
                 sharing[index].append(key)
     for index in sorted(sharing):
         known_id, cluster_id, title, day = known.rows[index]
@@ -127,7 +124,6 @@ def assign_clusters(
         stored_cluster[node] = cluster_id
         nodes_ids.append(known_id)
         titles.append(title)
-        days.append(day)
         for key in sharing[index]:
             (fuzzy_blocks if key[0] != "title" else exact_blocks)[key].append(node)
 
@@ -137,24 +133,26 @@ def assign_clusters(
             exact_blocks[key].append(node)
 
     for members in exact_blocks.values():
-        for other in members[1:]:
-            union.join(members[0], other)
+        if len(members) > 1:
+            for other in members[1:]:
+                union.join(members[0], other)
     numbers = [frozenset(filter(str.isdigit, title.split())) for title in titles]
     for block in fuzzy_blocks.values():
         if len(block) > 1:
             _match_block(block, titles, numbers, union)
 
+    find = union.find
+    roots = [find(node) for node in range(len(nodes_ids))]
     smallest_id: dict[int, str] = {}
-    smallest_stored: dict[int, str] = {}
-    for node, node_id in enumerate(nodes_ids):
-        root = union.find(node)
+    for node_id, root in zip(nodes_ids, roots, strict=True):
         if node_id < smallest_id.get(root, "\U0010ffff"):
             smallest_id[root] = node_id
-        stored = stored_cluster.get(node)
-        if stored is not None and stored < smallest_stored.get(root, "\U0010ffff"):
+    smallest_stored: dict[int, str] = {}
+    for node, stored in stored_cluster.items():
+        root = roots[node]
+        if stored < smallest_stored.get(root, "\U0010ffff"):
             smallest_stored[root] = stored
-    for node, item in enumerate(items):
-        root = union.find(node)
+    for item, root in zip(items, roots, strict=False):  # the stored rows' nodes come after the items'
         # A stored cluster id wins over a new smaller id, so clusters already published do not move.
         item["cluster_id"] = smallest_stored.get(root) or smallest_id[root]
     return sum(1 for item in items if item["cluster_id"] != item["id"])
@@ -175,14 +173,16 @@ def _match_block(block: list[int], titles: list[str], numbers: list[frozenset[st
         # Split a crowded block by each title's two rarest words within the block: near-duplicates share at
         # least one of them, while the words every title of a publisher repeats ("soutien", "marché") do not
         # make a sub-block.
+        node_words = [set(titles[node].split()) for node in block]
         frequency: dict[str, int] = defaultdict(int)
-        for node in block:
-            for word in set(titles[node].split()):
+        for words in node_words:
+            for word in words:
                 frequency[word] += 1
+        # rarest first, then longest, then alphabetical; a dict lookup as sort key runs in C
+        rank = {word: (count, -len(word), word) for word, count in frequency.items()}
         sub: dict[str, list[int]] = defaultdict(list)
-        for node in block:
-            words = sorted(set(titles[node].split()), key=lambda w: (frequency[w], -len(w), w))
-            for word in words[:2]:
+        for node, words in zip(block, node_words, strict=True):
+            for word in sorted(words, key=rank.__getitem__)[:2]:
                 sub[word].append(node)
         for part in sub.values():
             if len(part) == len(block):
@@ -193,6 +193,13 @@ def _match_block(block: list[int], titles: list[str], numbers: list[frozenset[st
     # "Lot 1" and "Lot 2", "édition 2027" and "édition 2028" are different however alike: titles quoting
     # different numbers are never compared. Grouping the block by the numbers its titles quote leaves only the
     # pairs that may match (same numbers, or one title quotes none); components do not depend on pair order.
+    if len(block) == 2:  # the most common block, compared as the grouping below would, without its dicts
+        a, b = block
+        if numbers[a] == numbers[b] or not numbers[b]:
+            _match_pairs(a, [b], titles, union)
+        elif not numbers[a]:
+            _match_pairs(b, [a], titles, union)
+        return
     groups: dict[frozenset[str], list[int]] = {}
     for node in block:
         groups.setdefault(numbers[node], []).append(node)
@@ -207,7 +214,7 @@ def _match_block(block: list[int], titles: list[str], numbers: list[frozenset[st
 
 
 def _match_pairs(a: int, others: list[int], titles: list[str], union: _Union) -> None:
-    find = union.find
+    parent = union.parent
     title_a = titles[a]
     len_a = len(title_a)
     for b in others:
@@ -219,7 +226,13 @@ def _match_pairs(a: int, others: list[int], titles: list[str], union: _Union) ->
         len_b = len(title_b)
         if (len_a if len_a < len_b else len_b) * 2 < (len_b if len_a < len_b else len_a):
             continue
-        if find(a) != find(b) and fuzz.token_set_ratio(title_a, title_b, score_cutoff=TITLE_MATCH):
+        # find() inlined (without its path compression, which join does): this loop runs for every pair
+        root_a, root_b = a, b
+        while parent[root_a] != root_a:
+            root_a = parent[root_a]
+        while parent[root_b] != root_b:
+            root_b = parent[root_b]
+        if root_a != root_b and fuzz.token_set_ratio(title_a, title_b, score_cutoff=TITLE_MATCH):
             union.join(a, b)
 
 

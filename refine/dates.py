@@ -14,53 +14,65 @@ Choices (SPEC §3 and the issue):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 from refine.deadline_text import find_deadline
 from refine.status import TERMINAL, normalise_hint
-from refine.timestamps import iso, parse_structured
+from refine.timestamps import Read, iso, read_structured
 
 MAX_YEARS_AHEAD = 5
 EARLIEST_YEAR = 2000
 
 
-def normalise_dates(record: dict[str, Any], item: dict[str, Any], now: datetime, text: str = "") -> None:
-    """Sets published_at, deadline_at, deadline_precision, starts_at, ends_at on `item` and appends flags.
+# (published, deadline, starts, ends) as the item's fields give them back, None where a field is empty.
+Stored = tuple[datetime | None, datetime | None, datetime | None, datetime | None]
+
+
+def normalise_dates(record: dict[str, Any], item: dict[str, Any], now: datetime, text: str = "") -> Stored:
+    """Sets published_at, deadline_at, deadline_precision, starts_at, ends_at on `item` and appends flags;
+    returns those instants as the item's ISO fields give them back (refine.status judges from them).
 
     `text` is searched for a deadline when the record has none (calls and tenders only: an event's text
     speaks of its own dates, not of a deadline)."""
-    tz_name = record.get("timezone")
+    get = record.get
+    tz_name = get("timezone")
     flags = item["flags"]
-    published = _structured(record, "published_at", tz_name, False, flags)
-    starts = _structured(record, "starts_at", tz_name, False, flags)
-    ends = _structured(record, "ends_at", tz_name, True, flags)
-    deadline = _structured(record, "deadline_at", tz_name, True, flags)
-    cutoffs = _cutoffs(record, tz_name, flags)
+    # A missing field is the common case: tested here, it costs no call.
+    published = (
+        _structured(value, "published", tz_name, False, flags) if (value := get("published_at")) else None
+    )
+    starts = _structured(value, "starts", tz_name, False, flags) if (value := get("starts_at")) else None
+    ends = _structured(value, "ends", tz_name, True, flags) if (value := get("ends_at")) else None
+    deadline = _structured(value, "deadline", tz_name, True, flags) if (value := get("deadline_at")) else None
+    cutoffs = _cutoffs(values, tz_name, flags) if (values := get("cutoffs")) else []
     if cutoffs:
         deadline = next((c for c in cutoffs if c[0] >= now), cutoffs[-1])
-    item["cutoffs"] = [iso(c[0]) for c in cutoffs]
+    item["cutoffs"] = [c[2] for c in cutoffs]
     precision = None
+    deadline_at: datetime | None = None
+    deadline_iso = deadline_stored = None
     if deadline is not None:
-        precision = "date" if deadline[1] or record.get("deadline_precision") == "date" else "datetime"
-        deadline_at: datetime | None = deadline[0]
-    else:
-        deadline_at = None
+        precision = "date" if deadline[1] or get("deadline_precision") == "date" else "datetime"
+        deadline_at, deadline_iso, deadline_stored = deadline[0], deadline[2], deadline[3]
+    elif text and item["kind"] != "event" and normalise_hint(get("status")) not in TERMINAL:
         # a result or cancellation notice leaves nothing to act on: a date in its text is not a deadline
-        if text and item["kind"] != "event" and normalise_hint(record.get("status")) not in TERMINAL:
-            found = find_deadline(text, tz_name)
-            if found is not None:
-                deadline_at, precision = found
-                _flag(flags, "deadline_from_text")
+        found = find_deadline(text, tz_name)
+        if found is not None:
+            deadline_at, precision = found
+            deadline_iso = iso(deadline_at)
+            deadline_stored = datetime.fromisoformat(deadline_iso)
+            _flag(flags, "deadline_from_text")
 
     latest_year = now.year + MAX_YEARS_AHEAD
     if deadline_at is not None:
         if not EARLIEST_YEAR <= deadline_at.year <= latest_year:
             _flag(flags, "deadline_implausible")
-            deadline_at, precision = None, None
+            deadline_iso = deadline_stored = precision = None
         elif published is not None and deadline_at < published[0]:
             _flag(flags, "deadline_before_publication")
-            deadline_at, precision = None, None
+            deadline_iso = deadline_stored = precision = None
     if starts is not None and not EARLIEST_YEAR <= starts[0].year <= latest_year:
         _flag(flags, "starts_implausible")
         starts = None
@@ -68,32 +80,38 @@ def normalise_dates(record: dict[str, Any], item: dict[str, Any], now: datetime,
         _flag(flags, "ends_before_starts")
         ends = None
 
-    item["published_at"] = iso(published[0]) if published else None
-    item["starts_at"] = iso(starts[0]) if starts else None
-    item["ends_at"] = iso(ends[0]) if ends else None
-    item["deadline_at"] = iso(deadline_at) if deadline_at is not None else None
+    item["published_at"] = published[2] if published else None
+    item["starts_at"] = starts[2] if starts else None
+    item["ends_at"] = ends[2] if ends else None
+    item["deadline_at"] = deadline_iso
     item["deadline_precision"] = precision
+    return (
+        published[3] if published else None,
+        deadline_stored,
+        starts[3] if starts else None,
+        ends[3] if ends else None,
+    )
 
 
-def _cutoffs(record: dict[str, Any], tz_name: str | None, flags: list[str]) -> list[tuple[datetime, bool]]:
-    values = record.get("cutoffs") or ()
-    if not values:
-        return []
-    read = [_structured({"cutoffs": value}, "cutoffs", tz_name, True, flags) for value in values]
-    return sorted({c for c in read if c is not None}, key=lambda c: c[0])
+def _cutoffs(values: Iterable[object], tz_name: str | None, flags: list[str]) -> list[Read]:
+    read = [c for value in values if (c := _structured(value, "cutoffs", tz_name, True, flags))]
+    # one per instant and precision, as a set of (instant, date_only) keeps them: the first read of each
+    first: dict[tuple[datetime, bool], Read] = {}
+    for c in read:
+        first.setdefault((c[0], c[1]), c)
+    return [first[key] for key in sorted({(c[0], c[1]) for c in read}, key=lambda key: key[0])]
 
 
 def _structured(
-    record: dict[str, Any], name: str, tz_name: str | None, end_of_day: bool, flags: list[str]
-) -> tuple[datetime, bool] | None:
-    value = record.get(name)
+    value: object, name: str, tz_name: str | None, end_of_day: bool, flags: list[str]
+) -> Read | None:
     if not value:
         return None
-    if isinstance(value, date):  # datetime too
-        value = value.isoformat()
-    parsed = parse_structured(str(value), tz_name, end_of_day)
+    if type(value) is not str:
+        value = value.isoformat() if isinstance(value, date) else str(value)  # a datetime is a date too
+    parsed = read_structured(value, tz_name, end_of_day)
     if parsed is None:
-        _flag(flags, f"{name.removesuffix('_at')}_unreadable")
+        _flag(flags, f"{name}_unreadable")
     return parsed
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 
 from refine import deadline_cues as cues
 from refine.timestamps import zone
@@ -144,9 +145,25 @@ def _anchors(text: str) -> list[tuple[int, int, re.Match[str] | None]]:
 
 def _date_at(text: str, start: int, end: int, short: re.Match[str] | None) -> tuple[int, int, date] | None:
     """(start, end, date) of the full date around an anchor, or None (no date, or an impossible one)."""
-    try:
-        if short is not None:
+    if short is not None:
+        try:
             return start, end, date(2000 + int(short[3]), int(short[2]), int(short[1]))
+        except ValueError:
+            return None
+    # Read from the few characters around the year (_date_near's patterns look no further): the same dates come
+    # back across the notices of a source, and the month-name pattern is the costly part.
+    low = max(0, start - _DATE_BEFORE)
+    found = _date_near(text[low : end + _DATE_AFTER], start - low, end - low)
+    return None if found is None else (found[0] + low, found[1] + low, found[2])
+
+
+_DATE_BEFORE = 33  # _BEFORE_YEAR searches 32 characters before the year; _NUMERIC_BEFORE's look-behind, 7
+_DATE_AFTER = 7  # _ISO_TAIL: "-mm-dd" and the character after it
+
+
+@lru_cache(maxsize=16384)
+def _date_near(text: str, start: int, end: int) -> tuple[int, int, date] | None:
+    try:
         year = int(text[start:end])
         iso = _ISO_TAIL.match(text, end)
         if iso:

@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from refine.keywords import KeywordMatcher, KeywordTables
-from vigie.core.config import load_toml
+from vigie.core.config import compiled_once, load_toml
 from vigie.core.errors import SectorsConfigError
-from vigie.core.paths import CONFIG_DIR
 
 EFFECTS = ("rules out", "good", "unlikely", "hurts", "helps", "shown")
 
@@ -119,14 +118,5 @@ def load(path: Path) -> FitConfig:
     )
 
 
-_config: FitConfig | None = None
-
-
-def fit_config(path: Path | None = None) -> FitConfig:
-    """The compiled config/fit.toml (loaded once; pass `path` to load another file)."""
-    global _config
-    if path is not None:
-        return load(path)
-    if _config is None:
-        _config = load(CONFIG_DIR / "fit.toml")
-    return _config
+# The compiled config/fit.toml (compiled once; pass `path` to compile another file).
+fit_config = compiled_once("fit.toml", load)

@@ -11,11 +11,15 @@ suffix tables) and remembered, either in the set of tokens that match something 
 match nothing; a text's matches are then `distinct tokens & matching tokens`. Phrases are searched only when
 their first word is among the text's tokens, each with one literal-prefixed regex over the joined tokens.
 Results are cached per sentence: sources repeat the same summaries, and TED repeats them across languages.
+An item's title is scanned by several matchers (kind, sectors, fit): its tokens are kept for the next one
+(`tokens_of`), and a text that is a title followed by a cached summary is matched in two cached halves
+(`hits_of_joined`), only the phrases that could straddle the cut being searched again.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -26,6 +30,21 @@ ENDINGS = ("", "s", "x", "es", "en")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _CACHE_LIMIT = 100_000  # distinct sentences remembered; a pathological corpus must not grow it forever
 _TOKEN_LIMIT = 500_000
+# Characters that fold to no letter or digit: a text cut next to one of them tokenises as its two halves do.
+_SEPARATORS = frozenset(" .,;:!?()[]{}'\"/\n\t-")
+# The last text tokenised, its tokens and their set (one entry, replaced whole).
+_last_tokens: tuple[str, list[str], frozenset[str]] = ("", [], frozenset())
+
+
+def tokens_of(text: str) -> tuple[list[str], frozenset[str]]:
+    """The folded word tokens of `text` and their set (do not modify them): the last text's are reused, as the
+    kind, sector and fit matchers read the same title one after the other."""
+    global _last_tokens
+    last = _last_tokens
+    if last[0] is not text and last[0] != text:
+        tokens = _TOKEN.findall(fold(text))
+        last = _last_tokens = (text, tokens, frozenset(tokens))
+    return last[1], last[2]
 
 
 class Hit(NamedTuple):
@@ -102,28 +121,40 @@ class KeywordMatcher:
         self._exact = {k: frozenset(v) for k, v in tables.exact.items()}
         self._prefixes = {k: frozenset(v) for k, v in tables.prefixes.items()}
         self._suffixes = {k: frozenset(v) for k, v in tables.suffixes.items()}
-        self._prefix_lengths = sorted({len(p) for p in self._prefixes})
-        self._suffix_lengths = sorted({len(p) for p in self._suffixes})
-        self._phrases = {k: tuple(v) for k, v in tables.phrases.items()}
+        # A new token is looked up only at the lengths of the keywords sharing its first (last) letters.
+        self._head = min(map(len, self._prefixes), default=0)
+        self._prefix_lengths = _lengths_by_end(self._prefixes, lambda p: p[: self._head])
+        self._tail = min(map(len, self._suffixes), default=0)
+        self._suffix_lengths = _lengths_by_end(self._suffixes, lambda p: p[-self._tail :])
+        # start -> (pattern, hit, the phrase's words but the last): a text lacking one of these cannot match it,
+        # whose last word may carry an ending
+        self._phrases = {
+            k: tuple((pattern, hit, frozenset(hit.word.split()[:-1])) for pattern, hit in v)
+            for k, v in tables.phrases.items()
+        }
         self._phrase_starts = frozenset(self._phrases)
+        # A phrase that straddles a cut starts within this many tokens of its end (hits_of_joined).
+        self._edge = max((hit.word.count(" ") for v in self._phrases.values() for _, hit, _ in v), default=0)
         self._verdicts: dict[str, frozenset[Hit]] = {}  # token -> its hits, for tokens matching some keyword
         self._matching: set[str] = set()
         self._seen: set[str] = set()  # every token looked up (matching or not)
-        self._cache: dict[str, frozenset[Hit]] = {}
+        # text -> (its hits, its first and last tokens within a phrase's reach of its ends)
+        self._cache: dict[str, tuple[frozenset[Hit], tuple[str, ...], tuple[str, ...]]] = {}
 
     def _learn(self, tokens: set[str]) -> None:
         if len(self._seen) > _TOKEN_LIMIT:
             self._seen.clear()
             self._matching.clear()
             self._verdicts.clear()
+        head, tail, no_lengths = self._head, self._tail, ()
         for token in tokens:
             found = set(self._exact.get(token, ()))
             size = len(token)
-            for n in self._prefix_lengths:
+            for n in self._prefix_lengths.get(token[:head], no_lengths) if head else no_lengths:
                 if n > size:
                     break
                 found.update(self._prefixes.get(token[:n], ()))
-            for n in self._suffix_lengths:
+            for n in self._suffix_lengths.get(token[-tail:], no_lengths) if tail else no_lengths:
                 if n + 3 > size:  # a compound head needs a modifier of 3+ letters: "*muziek" is not "muziek"
                     break
                 found.update(self._suffixes.get(token[-n:], ()))
@@ -132,9 +163,7 @@ class KeywordMatcher:
                 self._matching.add(token)
         self._seen.update(tokens)
 
-    def _text_hits(self, text: str) -> frozenset[Hit]:
-        tokens = _TOKEN.findall(fold(text))
-        distinct = set(tokens)
+    def _token_hits(self, tokens: list[str], distinct: frozenset[str]) -> frozenset[Hit]:
         new = distinct - self._seen
         if new:
             self._learn(new)
@@ -143,22 +172,62 @@ class KeywordMatcher:
         found: set[Hit] = set().union(*map(self._verdicts.__getitem__, matching)) if matching else set()
         starts = distinct & self._phrase_starts
         if starts:
-            joined = f" {' '.join(tokens)} "
-            for start in starts:
-                for pattern, hit in self._phrases[start]:
-                    if pattern.search(joined):
-                        found.add(hit)
+            found.update(self._phrase_hits(tokens, starts, distinct))
         return frozenset(found)
+
+    def _phrase_hits(
+        self, tokens: list[str] | tuple[str, ...], starts: frozenset[str], distinct: frozenset[str]
+    ) -> list[Hit]:
+        candidates = [
+            (pattern, hit)
+            for start in starts
+            for pattern, hit, inner in self._phrases[start]
+            if inner <= distinct
+        ]
+        if not candidates:
+            return []
+        joined = f" {' '.join(tokens)} "
+        return [hit for pattern, hit in candidates if pattern.search(joined)]
+
+    def _entry(self, text: str) -> tuple[frozenset[Hit], tuple[str, ...], tuple[str, ...]]:
+        entry = self._cache.get(text)
+        if entry is None:
+            tokens, distinct = tokens_of(text)
+            edge = self._edge
+            ends = (tuple(tokens[:edge]), tuple(tokens[-edge:])) if edge else ((), ())
+            entry = (self._token_hits(tokens, distinct), *ends)
+            if len(self._cache) > _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[text] = entry
+        return entry
 
     def hits_of(self, text: str) -> frozenset[Hit]:
         """The keywords found in `text` (whole words and phrases), cached per distinct text."""
-        found = self._cache.get(text)
-        if found is None:
-            found = self._text_hits(text)
-            if len(self._cache) > _CACHE_LIMIT:
-                self._cache.clear()
-            self._cache[text] = found
+        return self._entry(text)[0]
+
+    def hits_of_joined(self, head: str, tail: str) -> frozenset[Hit]:
+        """hits_of(head + tail), each half cached on its own (a title, then a summary other titles share)."""
+        if head and tail and head[-1] not in _SEPARATORS and tail[0] not in _SEPARATORS:
+            return self.hits_of(head + tail)  # the cut may be inside a word
+        found, _, last = self._entry(head)
+        after, first, _ = self._entry(tail)
+        found = found | after
+        starts = self._phrase_starts.intersection(last)
+        if starts and first:
+            # Phrases found wholly on one side are found again: harmless in a set.
+            window = last + first
+            found = found.union(self._phrase_hits(window, starts, frozenset(window)))
         return found
+
+
+def _lengths_by_end(
+    table: dict[str, frozenset[Hit]], end: Callable[[str], str]
+) -> dict[str, tuple[int, ...]]:
+    """end of a keyword (its first or last letters) -> the lengths, shortest first, of the keywords ending so."""
+    lengths: dict[str, set[int]] = {}
+    for keyword in table:
+        lengths.setdefault(end(keyword), set()).add(len(keyword))
+    return {k: tuple(sorted(v)) for k, v in lengths.items()}
 
 
 def _one_per_tag(hits: set[Hit]) -> frozenset[Hit]:

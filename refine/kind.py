@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from refine.keywords import Hit
 from refine.sectors import KeywordTables, Taxonomy
-from vigie.core.config import load_toml
+from vigie.core.config import compiled_once, load_toml
 from vigie.core.errors import SectorsConfigError
-from vigie.core.paths import CONFIG_DIR
 
 OPPORTUNITY_KINDS = ("call", "event", "tender")
 # Official procurement notices: a tender whatever the text says (a design contest is a tender too).
@@ -36,6 +36,7 @@ TYPED_FAMILIES = frozenset({"sedia"})
 # Families whose records are events by construction (they have a start).
 EVENT_FAMILIES = frozenset({"ics", "jsonld"})
 SUMMARY_CHARS = 1500  # the first paragraphs say what a text is; the rest costs scan time
+_NO_HITS: frozenset[Hit] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -61,23 +62,29 @@ def _tables(path: Path) -> Vocabulary:
     return Vocabulary(Taxonomy(ids=ids, cpv={}, cpv_lengths=(), cpv_without_keywords=(), **tables.compiled()))
 
 
-_vocabulary: Vocabulary | None = None
+# The compiled config/kinds.toml (compiled once; pass `path` to compile another file).
+vocabulary = compiled_once("kinds.toml", _tables)
 
 
-def vocabulary(path: Path | None = None) -> Vocabulary:
-    """The compiled config/kinds.toml (loaded once; pass `path` to load another file)."""
-    global _vocabulary
-    if path is not None:
-        return _tables(path)
-    if _vocabulary is None:
-        _vocabulary = _tables(CONFIG_DIR / "kinds.toml")
-    return _vocabulary
+_Scores = tuple[dict[str, int], dict[str, int]]
+# (title's hits, summary's hits) -> their scores: few combinations, many items (read them, do not change them)
+_scored: dict[tuple[frozenset[Hit], frozenset[Hit]], _Scores] = {}
+_SCORED_LIMIT = 50_000
 
 
-def _scores(tax: Taxonomy, title: str, summary: str) -> tuple[dict[str, int], dict[str, int]]:
+def _scores(tax: Taxonomy, title: str, summary: str) -> _Scores:
     """(strong, weak) scores per kind: 2 for a word in the title, 1 in the summary."""
-    in_title = tax.sectors_of_text(title)
-    in_summary = tax.sectors_of_text(summary[:SUMMARY_CHARS]) if summary else set()
+    hits_of = tax.matcher.hits_of
+    key = (hits_of(title) if title else _NO_HITS, hits_of(summary[:SUMMARY_CHARS]) if summary else _NO_HITS)
+    scores = _scored.get(key)
+    if scores is None:
+        if len(_scored) > _SCORED_LIMIT:
+            _scored.clear()
+        scores = _scored[key] = _count({hit.tag for hit in key[0]}, {hit.tag for hit in key[1]})
+    return scores
+
+
+def _count(in_title: set[str], in_summary: set[str]) -> _Scores:
     strong: dict[str, int] = {}
     weak: dict[str, int] = {}
     for tag in in_title | in_summary:

@@ -28,7 +28,8 @@ class BatchClassifier:
         self._nextmove = np.asarray(identifier.tk_nextmove, dtype=np.int32)
         self._rowbase = np.asarray(identifier._rowbase, dtype=np.int32)
         self._output = np.asarray(identifier.tk_output, dtype=np.int32)
-        self._ptc_t = np.ascontiguousarray(identifier.nb_ptc.T)  # languages x features, float16 as shipped
+        self._blocks: dict[tuple[int, ...], np.ndarray] = {}
+        self._folds: dict[tuple[str, ...], tuple[np.ndarray, list[tuple[int, int]]]] = {}
 
     @property
     def labels(self) -> list[str]:
@@ -53,28 +54,62 @@ class BatchClassifier:
         default) are scored; the others are -inf, so that they weigh nothing in a softmax."""
         ident = self._id
         classes = len(ident.nb_classes)
-        wanted = range(classes) if columns is None else columns
+        wanted = tuple(range(classes)) if columns is None else tuple(columns)
         scores = np.full((len(texts), classes), -np.inf if columns is not None else 0.0, dtype=np.float32)
         if not texts:
             return scores
         encoded = [_encode(t) for t in texts]
         lengths = np.fromiter((len(b) for b in encoded), dtype=np.int64, count=len(encoded))
         rows, feats = self._walk(encoded, lengths)
-        scores[:, list(wanted)] = 0.0  # a featureless text: uniform after a softmax, as in py3langid
+        picked = list(wanted)
+        scores[:, picked] = 0.0  # a featureless text: uniform after a softmax, as in py3langid
         if rows.size:
             nfeat = ident.nb_ptc.shape[0]
-            keys, counts = np.unique(rows.astype(np.int64) * nfeat + feats, return_counts=True)
+            wide = np.int64 if len(encoded) * nfeat >= 2**31 else np.int32  # int32 keys sort faster
+            keys, counts = np.unique(rows.astype(wide) * nfeat + feats, return_counts=True)
             krows, kfeats = keys // nfeat, keys % nfeat
-            weights = np.log1p(counts.astype(np.float32))
-            has = np.zeros(len(encoded), dtype=bool)
-            has[krows] = True
-            temperature = (1.0 / np.sqrt(np.maximum(lengths, 1))).astype(np.float32)
-            # one weighted bincount per language over a contiguous row of the transposed model: a few
-            # passes over the batch's features, cheaper than gathering a (features x languages) block
-            for c in wanted:
-                total = np.bincount(krows, weights=weights * self._ptc_t[c][kfeats], minlength=len(encoded))
-                scores[has, c] = (total[has] + ident.nb_pc[c]) * temperature[has]
+            # keys are sorted by text: each text's features are one run, summed by one reduceat
+            starts = np.flatnonzero(np.r_[True, krows[1:] != krows[:-1]])
+            hit = krows[starts]
+            weighted = np.take(self._model(wanted), kfeats, axis=0)
+            weighted *= np.log1p(counts.astype(np.float32))[:, None]
+            # in float64, adding each text's features in order, as a weighted bincount per language would
+            total = np.add.reduceat(weighted, starts, axis=0, dtype=np.float64)
+            temperature = (1.0 / np.sqrt(np.maximum(lengths[hit], 1))).astype(np.float32)
+            scores[np.ix_(hit, picked)] = (total + ident.nb_pc[picked]) * temperature[:, None]
         return scores
+
+    def _model(self, columns: tuple[int, ...]) -> np.ndarray:
+        """The model's (features x `columns`) block as float32, made once per set of columns (each script's)."""
+        block = self._blocks.get(columns)
+        if block is None:
+            block = self._blocks[columns] = np.ascontiguousarray(
+                self._id.nb_ptc[:, list(columns)], np.float32
+            )
+        return block
+
+    def probabilities(self, scores: np.ndarray, langs: tuple[str, ...]) -> np.ndarray:
+        """(texts x `langs`) probabilities from scores_many()'s scores: a softmax over the scored columns, each
+        label's columns summed (an aliased label has two). By indexing, not a matrix product: BLAS would spin
+        threads for it, stealing a core from a second refine worker."""
+        first, aliases = self._fold(langs)
+        exp = softmax(scores)
+        folded = exp.take(first, axis=1)  # rows stay contiguous: a row's sum adds as a lone row's does
+        for lang, column in aliases:
+            folded[:, lang] += exp[:, column]
+        return folded
+
+    def _fold(self, langs: tuple[str, ...]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+        """Each of `langs`' first column, and (index in langs, second column) of each aliased label."""
+        found = self._folds.get(langs)
+        if found is None:
+            columns: dict[str, list[int]] = {}
+            for index, label in enumerate(self._id.nb_classes):
+                columns.setdefault(label, []).append(index)
+            first = np.array([columns[lang][0] for lang in langs], dtype=np.intp)
+            aliases = [(i, column) for i, lang in enumerate(langs) for column in columns[lang][1:]]
+            found = self._folds[langs] = (first, aliases)
+        return found
 
     def scores_one(self, text: str) -> np.ndarray:
         """scores_many([text])[0] through py3langid's own walk: cheaper for a single text than a numpy batch."""
@@ -88,28 +123,29 @@ class BatchClassifier:
         # columns, so the walk costs the total length of the texts, not their count times the longest one.
         order = np.argsort(-lengths, kind="stable")
         ordered_lengths = lengths[order]
-        width = int(ordered_lengths[0])
-        matrix = np.zeros((max(width, 1), len(encoded)), dtype=np.int32)
-        for column, row in enumerate(order.tolist()):
-            data = encoded[row]
-            if data:
-                matrix[: len(data), column] = np.frombuffer(data, dtype=np.uint8)
+        count, width = len(encoded), max(int(ordered_lengths[0]), 1)
+        total = int(ordered_lengths.sum())
+        if not total:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        # every text's bytes at once: byte j of column c goes to matrix[j, c]
+        data = np.frombuffer(b"".join([encoded[row] for row in order.tolist()]), dtype=np.uint8)
+        columns = np.repeat(np.arange(count), ordered_lengths)
+        offsets = np.arange(total) - np.repeat(np.cumsum(ordered_lengths) - ordered_lengths, ordered_lengths)
+        matrix = np.zeros((width, count), dtype=np.int32)
+        matrix[offsets, columns] = data
         running = np.searchsorted(-ordered_lengths, -np.arange(width), side="right")  # texts longer than p
-        states = np.zeros(len(encoded), dtype=np.int32)
-        rows_hit: list[np.ndarray] = []
-        features_hit: list[np.ndarray] = []
+        # visited[p, c]: the state after byte p of column c; 0 (which emits nothing) past the text's end
+        visited = np.zeros((width, count), dtype=np.int32)
+        states = np.zeros(count, dtype=np.int32)
         for pos in range(width):
             k = int(running[pos])
-            current = self._nextmove[self._rowbase[states[:k]] + matrix[pos, :k]]
-            states[:k] = current
-            features = self._output[current]
-            idx = np.flatnonzero(features >= 0)
-            if idx.size:
-                rows_hit.append(order[idx])
-                features_hit.append(features[idx])
-        if not rows_hit:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        return np.concatenate(rows_hit), np.concatenate(features_hit)
+            moves = self._rowbase[states[:k]]
+            moves += matrix[pos, :k]
+            states = visited[pos, :k]
+            np.take(self._nextmove, moves, out=states)
+        features = self._output[visited]
+        at, column = np.nonzero(features >= 0)
+        return order[column], features[at, column]
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:

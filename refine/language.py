@@ -103,9 +103,13 @@ def normalise_declared(declared: str | None) -> str | None:
     return _DECLARED_NAMES.get(declared.strip().lower()) or normalise_lang(declared)
 
 
-# Detector probabilities (over DETECTOR_LANGS) computed ahead for a batch (prime()); a cache only: a miss
-# scores the text on its own.
-_primed: dict[str, np.ndarray] = {}
+# A sample's detection, answered for a whole batch at once (a plain tuple: a chunk makes a thousand): probabilities
+# over DETECTOR_LANGS, the likeliest other language and P(none of fr/nl/en/de), the best of those four and its share.
+Detected = tuple[np.ndarray, str | None, float, str | None, float]
+
+
+# Detections computed ahead for a batch (prime()); a cache only: a miss scores the text on its own.
+_primed: dict[str, Detected] = {}
 _PRIMED_MAX = 50_000
 
 
@@ -113,7 +117,7 @@ def prime(texts: list[str], declared: list[str | None]) -> None:
     """Score at once the texts detect_language() will be asked about (same arguments), so that each of those
     calls finds its scores ready: one vectorised pass (refine.langid_batch) instead of one model walk per text.
     Texts the detector will not be needed for (declared language kept, lexicon-settled short titles) are left."""
-    wanted: dict[str, None] = {}
+    wanted: dict[str, str | None] = {}  # sample -> its script
     for text, hint in zip(texts, declared, strict=True):
         if not text:
             continue
@@ -122,7 +126,7 @@ def prime(texts: list[str], declared: list[str | None]) -> None:
         if words and (words >= OVERRULE_MIN_WORDS or not normalise_declared(hint)):
             if script and len(SCRIPTS[script]) == 1:
                 continue  # the script names the language
-            wanted[_script_words(sample, script) if script else sample] = None
+            wanted[_script_words(sample, script) if script else sample] = script
     samples = [s for s in wanted if s not in _primed]
     if not samples:
         return
@@ -130,11 +134,11 @@ def prime(texts: list[str], declared: list[str | None]) -> None:
         _primed.clear()
     by_script: dict[str | None, list[str]] = {}
     for sample in samples:
-        by_script.setdefault(script_of(sample), []).append(sample)
+        by_script.setdefault(wanted[sample], []).append(sample)
     classifier = _batch_classifier()
     for script, group in by_script.items():
         scores = classifier.scores_many(group, _script_columns(script))
-        _primed.update(zip(group, _label_probabilities(scores), strict=True))
+        _primed.update(zip(group, _detections(scores), strict=True))
 
 
 def _script_words(sample: str, script: str) -> str:
@@ -150,20 +154,17 @@ _word_script = lru_cache(maxsize=16384)(script_of)
 
 _batch: BatchClassifier | None = None
 _columns: dict[str, list[int]] = {}  # label -> the detector's columns (an aliased label has two)
-_fold: np.ndarray | None = None  # (columns x DETECTOR_LANGS): sums the columns of each label
 
 
 def _batch_classifier() -> BatchClassifier:
-    global _batch, _fold
+    global _batch
     if _batch is None:
         from refine.langid_batch import BatchClassifier
 
         batch = BatchClassifier(_detector())
-        fold = np.zeros((len(batch.labels), len(DETECTOR_LANGS)), dtype=np.float32)
         for index, label in enumerate(batch.labels):
             _columns.setdefault(label, []).append(index)
-            fold[index, DETECTOR_LANGS.index(label)] = 1.0
-        _batch, _fold = batch, fold
+        _batch = batch
     return _batch
 
 
@@ -173,24 +174,40 @@ def _script_columns(script: str | None) -> list[int]:
     return [column for lang in (SCRIPTS[script] if script else LATIN_LANGS) for column in _columns[lang]]
 
 
-def _label_probabilities(scores: np.ndarray) -> np.ndarray:
-    """(texts x DETECTOR_LANGS) probabilities from the detector's (texts x columns) scores (-inf: not scored)."""
-    exp = np.exp(scores - scores.max(axis=1, keepdims=True))
-    exp /= exp.sum(axis=1, keepdims=True)
-    return exp @ _fold
+def _detections(scores: np.ndarray) -> list[Detected]:
+    """Detected of each row of scores_many()'s scores: what _best() answers for one text, for all rows at once."""
+    probabilities = _batch_classifier().probabilities(scores, DETECTOR_LANGS)
+    # take() keeps rows contiguous: a row's sum then adds in the order a lone row's does (pairwise)
+    others = probabilities.take(_indexes(_OTHER_LANGS), axis=1)
+    core = probabilities.take(_indexes(ITEM_LANGS), axis=1)
+    best = core.argmax(axis=1)
+    other, other_share = _picks(_OTHER_LANGS, others.argmax(axis=1), _sum(others, 1), _sum(probabilities, 1))
+    lang, share = _picks(ITEM_LANGS, best, core[np.arange(len(core)), best], _sum(core, 1))
+    return list(zip(probabilities, other, other_share, lang, share, strict=True))
 
 
-def _probabilities(sample: str, script: str | None) -> np.ndarray:
+def _picks(
+    langs: tuple[str, ...], best: np.ndarray, part: np.ndarray, whole: np.ndarray
+) -> tuple[list[str | None], list[float]]:
+    """langs[best] and part / whole of each row (in float64, as float(a) / float(b)); None, 0.0 where whole is 0."""
+    whole = whole.astype(np.float64)
+    scored = whole > 0.0
+    shares = np.where(scored, part / np.where(scored, whole, 1.0), 0.0).tolist()
+    return [langs[i] if ok else None for i, ok in zip(best.tolist(), scored.tolist(), strict=True)], shares
+
+
+def _probabilities(sample: str, script: str | None) -> Detected:
     found = _primed.get(sample)
     if found is not None:
         return found
     scores = np.full((1, len(_batch_classifier().labels)), -np.inf, dtype=np.float32)
     columns = _script_columns(script)
     scores[0, columns] = _batch_classifier().scores_one(sample)[columns]
-    return _label_probabilities(scores)[0]
+    return _detections(scores)[0]
 
 
 _sum = np.add.reduce  # what ndarray.sum() calls, without its Python wrapper (these arrays are small)
+_OTHER_LANGS = tuple(lang for lang in DETECTOR_LANGS if lang not in ITEM_LANGS)
 
 
 @lru_cache(maxsize=64)
@@ -206,19 +223,6 @@ def _best(probabilities: np.ndarray, langs: tuple[str, ...]) -> tuple[str | None
         return None, 0.0
     best = int(picked.argmax())
     return langs[best], float(picked[best]) / total
-
-
-_OTHER_LANGS = tuple(lang for lang in DETECTOR_LANGS if lang not in ITEM_LANGS)
-
-
-def _other(probabilities: np.ndarray) -> tuple[str | None, float]:
-    """The most probable language outside fr/nl/en/de, and the probability that the text is in none of those
-    four (close languages such as hr/bs/sr or cs/sk share that certainty between them)."""
-    picked = probabilities[_indexes(_OTHER_LANGS)]
-    total = float(_sum(probabilities))
-    if total <= 0.0:
-        return None, 0.0
-    return _OTHER_LANGS[int(picked.argmax())], float(_sum(picked)) / total
 
 
 def detect_language(text: str, declared: str | None = None, exclude: Collection[str] = ()) -> str | None:
@@ -237,12 +241,12 @@ def detect_language(text: str, declared: str | None = None, exclude: Collection[
         if declared_code in langs or len(langs) == 1:
             return declared_code if declared_code in langs else langs[0]
         # only the words in that script: the Latin code or names a Russian text quotes are no evidence
-        return _best(_probabilities(_script_words(sample, script), script), langs)[0]
+        return _best(_probabilities(_script_words(sample, script), script)[0], langs)[0]
     if declared_code in NON_LATIN_LANGS:
         declared_code = None
     if declared_code and len(words) < OVERRULE_MIN_WORDS:
         return declared_code
-    core = tuple(lang for lang in ITEM_LANGS if lang not in exclude) or ITEM_LANGS
+    core = (tuple(lang for lang in ITEM_LANGS if lang not in exclude) if exclude else ()) or ITEM_LANGS
     candidates, partial = (
         lexicon_candidates(words, exclude) if len(words) <= LEXICON_MAX_WORDS else ((), False)
     )
@@ -252,25 +256,25 @@ def detect_language(text: str, declared: str | None = None, exclude: Collection[
         # lists; a compound's head does not overrule it ("Naaiworkshop": the CPV writes "workshop" in English)
         if winner and winner in core and (winner in candidates or not candidates or not all_listed(words)):
             return winner
-    probabilities = _probabilities(sample, None)
+    probabilities, other, confidence, lang, best = _probabilities(sample, None)
     if candidates:
         detected = dict(zip(candidates, probabilities[_indexes(candidates)].tolist(), strict=True))
         found = lexicon_choice(detected, float(probabilities.max()), partial)
         if found:
             return found
-    other, confidence = _other(probabilities)
+    if core != ITEM_LANGS:  # the detection's best is among all four
+        lang, best = _best(probabilities, core)
     needed = SHORT_OTHER_MIN_CONFIDENCE if len(words) <= SHORT_MAX_WORDS else OTHER_MIN_CONFIDENCE
     if len(words) >= OTHER_MIN_WORDS and other is not None and confidence >= needed:
         return other
-    if len(words) <= SHORT_MAX_WORDS and not declared_code:
-        # No other language named: a spelling of one of fr/nl/en/de ("straw", "België") that the detector's
-        # choice among them agrees with settles a short text the detector alone is unsure of.
-        lang, best = _best(probabilities, core)
-        if lang is not None and lexicon_winner(spelling_votes(words)) == lang:
-            return lang
+    # No other language named: a spelling of one of fr/nl/en/de ("straw", "België") that the detector's choice
+    # among them agrees with settles a short text the detector alone is unsure of.
+    short_unsure = len(words) <= SHORT_MAX_WORDS and not declared_code and lang is not None
+    if short_unsure and lexicon_winner(spelling_votes(words)) == lang:
+        return lang
     if len(words) <= SHORT_MAX_WORDS and confidence >= SHORT_UNKNOWN_ABOVE:
         return None  # likely another language, too short to name it: not forced into fr/nl/en/de
-    lang, confidence = _best(probabilities, core)
+    confidence = best
     if declared_code:
         return lang if lang != declared_code and confidence >= OVERRULE_MIN_CONFIDENCE else declared_code
     if len(words) <= SHORT_MAX_WORDS:

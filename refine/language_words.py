@@ -9,6 +9,7 @@ Two cheap signals for the texts a character n-gram model is weakest on:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from vigie.core.languages import ITEM_LANGS
 from vigie.core.text import fold
@@ -98,20 +99,27 @@ def lexicon_votes(words: list[str]) -> dict[str, int]:
     """Language -> how many of `words` belong to it alone."""
     votes: dict[str, int] = {}
     for raw in words:
-        lowered = raw.lower()
-        word = fold(lowered)
-        hits = [lang for lang in ITEM_LANGS if word in LEXICON[lang] or lowered in LEXICON[lang]]
-        if not hits and len(word) > 6:
-            hits = [
-                lang
-                for lang, tails in _COMPOUND_TAILS.items()
-                if any(word.endswith(t) and len(word) > len(t) + 2 for t in tails)
-            ]
-        if not hits:
-            hits = [lang for letter, lang in _LETTERS.items() if letter in lowered]
-        if len(hits) == 1:
-            votes[hits[0]] = votes.get(hits[0], 0) + 1
+        lang = _lexicon_vote(raw)
+        if lang is not None:
+            votes[lang] = votes.get(lang, 0) + 1
     return votes
+
+
+@lru_cache(maxsize=16384)  # titles repeat their words
+def _lexicon_vote(raw: str) -> str | None:
+    """The one language whose lexicon (or compound tails, or letters) holds `raw`, else None."""
+    lowered = raw.lower()
+    word = fold(lowered)
+    hits = [lang for lang in ITEM_LANGS if word in LEXICON[lang] or lowered in LEXICON[lang]]
+    if not hits and len(word) > 6:
+        hits = [
+            lang
+            for lang, tails in _COMPOUND_TAILS.items()
+            if any(word.endswith(t) and len(word) > len(t) + 2 for t in tails)
+        ]
+    if not hits:
+        hits = [lang for letter, lang in _LETTERS.items() if letter in lowered]
+    return hits[0] if len(hits) == 1 else None
 
 
 def spelling_votes(words: list[str]) -> dict[str, int]:
@@ -120,13 +128,20 @@ def spelling_votes(words: list[str]) -> dict[str, int]:
     not place in another language, and heeds it only when the detector's choice among fr/nl/en/de agrees."""
     votes: dict[str, int] = {}
     for raw in words:
-        lowered = raw.lower()
-        if len(lowered) > 2:
-            hits = {lang for pattern, lang in _SPELLINGS if pattern.search(lowered)}
-            if len(hits) == 1:
-                lang = hits.pop()
-                votes[lang] = votes.get(lang, 0) + 1
+        lang = _spelling_vote(raw)
+        if lang is not None:
+            votes[lang] = votes.get(lang, 0) + 1
     return votes
+
+
+@lru_cache(maxsize=16384)
+def _spelling_vote(raw: str) -> str | None:
+    lowered = raw.lower()
+    if len(lowered) > 2:
+        hits = {lang for pattern, lang in _SPELLINGS if pattern.search(lowered)}
+        if len(hits) == 1:
+            return hits.pop()
+    return None
 
 
 def lexicon_winner(votes: dict[str, int]) -> str | None:

@@ -51,9 +51,10 @@ _REFERENCE = re.compile(
 )
 # Every reference the pattern above finds has a digit followed by "-", "/" or "." and a digit or "S": texts
 # without that pair (most) are not searched with the slower pattern. `\d` is any Unicode digit, as above; ASCII
-# text (str.isascii() is a flag test) can use the faster [0-9].
-_REFERENCE_HINT = re.compile(r"\d[-/.][\dS]")
-_REFERENCE_HINT_ASCII = re.compile(r"[0-9][-/.][0-9S]")
+# text (str.isascii() is a flag test) can use the faster [0-9]. The separator comes first and the digit before it
+# is a look-behind: the engine then scans for a three-character set, twice as fast as for a digit.
+_REFERENCE_HINT = re.compile(r"[-/.](?<=\d[-/.])[\dS]")
+_REFERENCE_HINT_ASCII = re.compile(r"[-/.](?<=[0-9][-/.])[0-9S]")
 _LANG_SEGMENT = re.compile(r"/(?:fr|nl|en|de)(?:[-_][a-z]{2})?(?=/|$)", re.IGNORECASE)
 _LANG_PARAM = re.compile(r"(?:^|&)(?:lang|language|locale|hl|ln)=[^&]*", re.IGNORECASE)
 
@@ -82,6 +83,7 @@ def organiser_key(organiser: str | None) -> str:
     return " ".join(sorted(words))
 
 
+@lru_cache(maxsize=8192)  # a source's items often share a page (a listing, a calendar)
 def language_neutral_url(url: str) -> str:
     """The canonical URL without its language marker: /fr/ and /nl/ versions of one page compare equal."""
     canonical = canonical_url(url)

@@ -82,10 +82,10 @@ def _finish(record: object, begun: Outcome, now: datetime) -> Outcome:
 def finish_record(item: dict[str, Any], record: dict[str, Any], now: datetime) -> dict[str, Any]:
     """The per-item stages after clean and identity (_start)."""
     text = language_stage(item, record)
-    normalise_dates(record, item, now, text=text)
+    dates = normalise_dates(record, item, now, text=text)
     kind_stage(item, record)  # after dates: a deadline or a start is a signal of the kind
     sector_stage(item, record, text)
     place_stage(item, record)
-    status_stage(item, record, now)
+    status_stage(item, record, now, dates)
     fit_stage(item, record, text)
     return item

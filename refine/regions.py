@@ -13,9 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from vigie.core.config import load_toml
+from vigie.core.config import compiled_once, load_toml
 from vigie.core.errors import RegionsConfigError
-from vigie.core.paths import CONFIG_DIR
 from vigie.core.text import fold
 
 SCOPES = ("local", "regional", "community", "federal", "european", "international")
@@ -127,17 +126,8 @@ def _load(path: Path) -> _Places:
     return _Places(tuple(nuts), tuple(postal), city_regions, field_only, city_pattern, tuple(rules), types)
 
 
-_places: _Places | None = None
-
-
-def places(path: Path | None = None) -> _Places:
-    """The compiled rules of config/regions.toml (loaded once; pass `path` to load another file)."""
-    global _places
-    if path is not None:
-        return _load(path)
-    if _places is None:
-        _places = _load(CONFIG_DIR / "regions.toml")
-    return _places
+# The compiled rules of config/regions.toml (compiled once; pass `path` to compile another file).
+places = compiled_once("regions.toml", _load)
 
 
 def region_of_nuts(code: str, rules: _Places | None = None) -> str | None:
@@ -196,8 +186,42 @@ def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value if v]
 
 
+# Every field tag_place reads, single values first then lists: its verdict is cached on their values, since
+# sources repeat the same buyers and venues across notices.
+_SINGLE_FIELDS = ("country", "postal_code", "city", "location", "organiser", "organiser_type", "scope")
+_PLACE_FIELDS = (*_SINGLE_FIELDS, "nuts", "regions")
+_SINGLE_TYPES = frozenset({str, int, type(None)})  # not bool, nor float
+_Key = tuple[str | int | tuple[str, ...] | None, ...]
+
+
 def tag_place(raw: dict[str, Any]) -> tuple[list[str], str | None, str | None]:
     """(regions, scope, country) of a raw record; see config/regions.toml for the order of evidence."""
+    key = _place_key(raw)
+    if key is None:  # a value of another type: read as it is, uncached
+        regions, scope, country = _tag_place(raw)
+    else:
+        regions, scope, country = _cached_place(key)
+    return list(regions), scope, country
+
+
+def _place_key(raw: dict[str, Any]) -> _Key | None:
+    """The values tag_place reads, or None when one is of a type whose equal values may read differently (True
+    and 1, 1.0 and 1 are equal keys but not the same text)."""
+    single = tuple(map(raw.get, _SINGLE_FIELDS))
+    if not _SINGLE_TYPES.issuperset(map(type, single)):
+        return None
+    # tag_place reads lists only through _as_list: its texts are the whole of what they say
+    nuts, regions = raw.get("nuts"), raw.get("regions")
+    return (*single, tuple(_as_list(nuts)) if nuts else (), tuple(_as_list(regions)) if regions else ())
+
+
+@lru_cache(maxsize=16384)
+def _cached_place(key: _Key) -> tuple[tuple[str, ...], str | None, str | None]:
+    # From the key alone: the verdict cannot depend on anything the key does not hold.
+    return _tag_place(dict(zip(_PLACE_FIELDS, key, strict=True)))
+
+
+def _tag_place(raw: dict[str, Any]) -> tuple[tuple[str, ...], str | None, str | None]:
     rules = places()
     country = _country(raw.get("country"))
     regions: set[str] = set()
@@ -243,4 +267,4 @@ def tag_place(raw: dict[str, Any]) -> tuple[list[str], str | None, str | None]:
         country = "BE"
     if country and country != "BE" and scope != "european":
         scope = "international"
-    return sorted(regions), scope, country
+    return tuple(sorted(regions)), scope, country

@@ -11,14 +11,13 @@ sector is kept when its weight reaches what the item's context asks.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
 from refine.keywords import Hit, KeywordMatcher, KeywordTables, count_tags, keyword_words
-from vigie.core.config import load_toml
+from vigie.core.config import compiled_once, load_toml
 from vigie.core.errors import SectorsConfigError
-from vigie.core.paths import CONFIG_DIR
 from vigie.core.text import fold
 
 # fold and keyword_words are re-exported: callers fold and read keywords as the taggers do.
@@ -39,6 +38,8 @@ NOT_WHEN = (
 EVIDENCE_OPPORTUNITY = 2
 EVIDENCE_NEWS_EXTRA = 2
 EVIDENCE_OFF_TOPIC_EXTRA = 2
+_NO_HITS: frozenset[Hit] = frozenset()
+_WEIGHED_LIMIT = 50_000
 # When the CPV codes give sectors (the buyer's own classification), the text adds one only when its title names
 # it: a tender's long description mentions many trades in passing. (Asking for a title mention and one more
 # keyword was tried on 2026-12-02: better on written tenders, worse on the real notices of kinds.tsv.)
@@ -59,6 +60,10 @@ class Taxonomy:
     cpv_lengths: tuple[int, ...]
     cpv_without_keywords: tuple[str, ...]
     matcher: KeywordMatcher
+    # (title's hits, the rest's hits) -> their Evidence: a few thousand combinations cover a whole run
+    _weighed: dict[tuple[frozenset[Hit], frozenset[Hit]], Evidence] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def sectors_of_cpv(self, codes: list[str]) -> set[str]:
         found: set[str] = set()
@@ -83,29 +88,40 @@ class Taxonomy:
 
     def evidence(self, text: str, title: str | None) -> Evidence:
         """What an item's text says about its sectors; see the module docstring. Without `title`, every keyword
-        of `text` counts as a title mention."""
+        of `text` counts as a title mention. The Evidence returned is shared: read it, do not change it."""
         hits_of = self.matcher.hits_of
         text = text[:MAX_SCAN_CHARS]
         if title is None:
-            found = in_title = hits_of(text) if text else frozenset()
+            found = in_title = hits_of(text) if text else _NO_HITS
         else:
             # The text starts with the title (refine joins title, summary and other languages): each part is
             # scanned once and cached on its own, as the same summary comes back under other titles.
-            in_title = hits_of(title[:MAX_SCAN_CHARS]) if title else frozenset()
+            in_title = hits_of(title[:MAX_SCAN_CHARS]) if title else _NO_HITS
             rest = text[len(title) :] if title and text.startswith(title) else text
-            found = hits_of(rest) if rest else frozenset()
-        hits = found | in_title
-        points = {hit: 2 if hit.strong or hit in in_title else 1 for hit in hits}
-        phrases = [hit for hit in hits if " " in hit.word]
-        weights: dict[str, int] = {}
-        for hit in hits:
-            if phrases and _inside_phrase(hit, phrases, points):
-                continue
-            weights[hit.tag] = weights.get(hit.tag, 0) + points[hit]
-        off_topic = weights.pop(OFF_TOPIC, 0) > 0
-        vetoed = {tag[1:] for tag in weights if tag.startswith(NOT_WHEN)}
-        weights = {tag: w for tag, w in weights.items() if tag not in vetoed and not tag.startswith(NOT_WHEN)}
-        return Evidence(weights, {hit.tag for hit in in_title}, off_topic)
+            found = hits_of(rest) if rest else _NO_HITS
+        key = (in_title, found)
+        weighed = self._weighed.get(key)
+        if weighed is None:
+            if len(self._weighed) > _WEIGHED_LIMIT:
+                self._weighed.clear()
+            weighed = self._weighed[key] = _weigh(in_title, found)
+        return weighed
+
+
+def _weigh(in_title: frozenset[Hit], found: frozenset[Hit]) -> Evidence:
+    """Evidence of the hits of a title and of the text below it."""
+    hits = found | in_title
+    points = {hit: 2 if hit.strong or hit in in_title else 1 for hit in hits}
+    phrases = [hit for hit in hits if " " in hit.word]
+    weights: dict[str, int] = {}
+    for hit in hits:
+        if phrases and _inside_phrase(hit, phrases, points):
+            continue
+        weights[hit.tag] = weights.get(hit.tag, 0) + points[hit]
+    off_topic = weights.pop(OFF_TOPIC, 0) > 0
+    vetoed = {tag[1:] for tag in weights if tag.startswith(NOT_WHEN)}
+    weights = {tag: w for tag, w in weights.items() if tag not in vetoed and not tag.startswith(NOT_WHEN)}
+    return Evidence(weights, {hit.tag for hit in in_title}, off_topic)
 
 
 def _inside_phrase(hit: Hit, phrases: list[Hit], points: dict[Hit, int]) -> bool:
@@ -158,17 +174,8 @@ def _load(path: Path) -> Taxonomy:
     )
 
 
-_taxonomy: Taxonomy | None = None
-
-
-def taxonomy(path: Path | None = None) -> Taxonomy:
-    """The compiled taxonomy of config/sectors.toml (loaded once; pass `path` to load another file)."""
-    global _taxonomy
-    if path is not None:
-        return _load(path)
-    if _taxonomy is None:
-        _taxonomy = _load(CONFIG_DIR / "sectors.toml")
-    return _taxonomy
+# The compiled taxonomy of config/sectors.toml (compiled once; pass `path` to compile another file).
+taxonomy = compiled_once("sectors.toml", _load)
 
 
 def _cpv_codes(cpv: list[str]) -> list[str]:
@@ -192,9 +199,9 @@ def tag_sectors(
     not for news (a football report in a culture feed is not culture). Without `title`, every keyword counts
     as a title mention."""
     tax = taxonomy()
-    codes = _cpv_codes(cpv)
-    found = tax.sectors_of_cpv(codes)
-    if tax.keywords_apply(codes):
+    codes = _cpv_codes(cpv) if cpv else []
+    found = tax.sectors_of_cpv(codes) if codes else set()
+    if not codes or tax.keywords_apply(codes):
         weights, in_title, off_topic = tax.evidence(text, title)
         if weights:
             need = EVIDENCE_OPPORTUNITY + (EVIDENCE_NEWS_EXTRA if news else 0)
@@ -205,8 +212,10 @@ def tag_sectors(
                 for s, w in weights.items()
                 if w + (s in defaults) >= need and (s in in_title or not titled_only)
             )
-    if not news:
+    if defaults and not news:
         found.update(d for d in defaults if d)
+    if not found:
+        return []
     ordered = [sid for sid in tax.ids if sid in found]
     ordered += sorted(found.difference(tax.ids))
     return ordered

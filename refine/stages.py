@@ -9,31 +9,36 @@ from functools import lru_cache
 from typing import Any
 
 from refine.clean import clean_cpv, clean_summary, clean_text
+from refine.dates import Stored
 from refine.identity import item_id, native_id_for
 from refine.regions import tag_place
 from refine.sectors import tag_sectors
 from refine.status import compute_status
-from refine.timestamps import parse_structured
 from refine.titles import clean_title, derived_title
 
 
 def clean_stage(record: dict[str, Any]) -> dict[str, Any]:
-    flags = list(record.get("flags") or ())
-    cpv, bad_cpv = clean_cpv(record.get("cpv"))
+    # Most of these fields are None in most records: clean_text(None) is "", without the call.
+    get = record.get
+    flags = list(get("flags") or ())
+    cpv, bad_cpv = clean_cpv(get("cpv"))
     if bad_cpv and "cpv_unreadable" not in flags:
         flags.append("cpv_unreadable")
-    budget = _budget(record.get("budget_amount"))
-    if budget is None and record.get("budget_amount") not in (None, "") and "budget_unreadable" not in flags:
+    raw_budget = get("budget_amount")
+    budget = _budget(raw_budget)
+    if budget is None and raw_budget not in (None, "") and "budget_unreadable" not in flags:
         flags.append("budget_unreadable")
-    location = clean_text(record.get("location"))
+    raw = get("location")
+    location = clean_text(raw) if raw is not None else ""
     if not location:
-        location = " ".join(
-            p for p in (clean_text(record.get("postal_code")), clean_text(record.get("city"))) if p
-        )
-    currency = clean_text(record.get("budget_currency")).upper() or None
-    summary = clean_summary(record.get("summary"))
-    url = (record.get("url") or "").strip() or None
-    title = clean_title(record.get("title"))
+        postal_code, city = get("postal_code"), get("city")
+        if postal_code is not None or city is not None:
+            location = " ".join(p for p in (clean_text(postal_code), clean_text(city)) if p)
+    raw = get("budget_currency")
+    currency = (clean_text(raw).upper() or None) if raw is not None else None
+    summary = clean_summary(get("summary"))
+    url = (get("url") or "").strip() or None
+    title = clean_title(get("title"))
     if not title:
         # A feed entry or calendar event may have no title: a member still wants it, named by its text.
         title = derived_title(summary, url)
@@ -41,9 +46,9 @@ def clean_stage(record: dict[str, Any]) -> dict[str, Any]:
             flags.append("title_derived")
     return {
         "id": None,
-        "kind": _kind(record.get("kind")),  # the declared kind: refine.kind decides
+        "kind": _kind(get("kind")),  # the declared kind: refine.kind decides
         "kind_reason": None,
-        "source": record.get("source"),
+        "source": get("source"),
         "native_id": None,
         "url": url,
         "title": title,
@@ -55,7 +60,7 @@ def clean_stage(record: dict[str, Any]) -> dict[str, Any]:
         "deadline_precision": None,
         "starts_at": None,
         "ends_at": None,
-        "organiser": clean_text(record.get("organiser")) or None,
+        "organiser": (clean_text(raw) or None) if (raw := get("organiser")) is not None else None,
         "country": None,
         "regions": [],
         "scope": None,
@@ -137,20 +142,16 @@ def place_stage(item: dict[str, Any], record: dict[str, Any]) -> None:
     item["country"] = country
 
 
-def status_stage(item: dict[str, Any], record: dict[str, Any], now: datetime) -> None:
+def status_stage(item: dict[str, Any], record: dict[str, Any], now: datetime, dates: Stored) -> None:
+    """`dates`: what normalise_dates returned for this item (its fields read back), so they are not parsed
+    again from the ISO text just written."""
+    published, deadline, starts, ends = dates
     item["status"] = compute_status(
         item["kind"] or "",
         record.get("status"),
         now,
-        published=_when(item["published_at"]),
-        deadline=_when(item["deadline_at"]),
-        starts=_when(item["starts_at"]),
-        ends=_when(item["ends_at"]),
+        published=published,
+        deadline=deadline,
+        starts=starts,
+        ends=ends,
     )
-
-
-def _when(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    parsed = parse_structured(value, None, False)
-    return parsed[0] if parsed else None

@@ -59,7 +59,7 @@ def language_stage(item: dict[str, Any], record: dict[str, Any]) -> str:
     title, summary = item["title"], item["summary"]
     main = None
     if title:
-        main = next((code for code, text in texts.items() if text["title"] == title), None)
+        main = next((code for code, text in texts.items() if text["title"] == title), None) if texts else None
         if main is None:
             # the title matches none of the texts: it is in none of their languages
             # A title Vigie wrote ("place · date") is no evidence of the item's language: only the summary is.

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from vigie.core.timezone import TIMEZONE
 
+_LAST_SECOND, _MIDNIGHT = time(23, 59, 59), time(0, 0)
+
 
 @lru_cache(maxsize=64)
 def zone(name: str | None) -> ZoneInfo:
@@ -23,7 +25,27 @@ def zone(name: str | None) -> ZoneInfo:
 
 
 def iso(value: datetime) -> str:
-    return value.replace(microsecond=0).isoformat()
+    """An item's form of an instant: ISO 8601 to the second, with its UTC offset."""
+    return (value.replace(microsecond=0) if value.microsecond else value).isoformat()
+
+
+# (aware datetime, date_only, iso() of it, the instant that ISO text gives back): what refine.dates keeps of a
+# structured value. The last is what a reader of the item's field gets (to the second, at a fixed offset), so
+# refine.status can judge from it without parsing the text again.
+Read = tuple[datetime, bool, str, datetime]
+
+
+@lru_cache(maxsize=65536)
+def read_structured(value: str, tz_name: str | None, end_of_day: bool) -> Read | None:
+    """parse_structured with the ISO text an item stores and the instant it gives back, or None when unreadable.
+
+    Cached apart from parse_structured: the ISO text costs as much as the parse (the zone's offset is looked up
+    again), and the same deadlines and publication days come back across a feed."""
+    parsed = _parse(value, tz_name, end_of_day)
+    if parsed is None:
+        return None
+    text = iso(parsed[0])
+    return parsed[0], parsed[1], text, datetime.fromisoformat(text)
 
 
 @lru_cache(maxsize=65536)
@@ -31,13 +53,17 @@ def parse_structured(value: str, tz_name: str | None, end_of_day: bool) -> tuple
     """(aware datetime, date_only) from an ISO 8601 string, or None when unreadable.
 
     Cached: real feeds repeat the same deadlines and publication days many times."""
+    return _parse(value, tz_name, end_of_day)
+
+
+def _parse(value: str, tz_name: str | None, end_of_day: bool) -> tuple[datetime, bool] | None:
     text = value.strip()
     if not text:
         return None
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
-            clock = time(23, 59, 59) if end_of_day else time(0, 0)
+            clock = _LAST_SECOND if end_of_day else _MIDNIGHT
             return datetime.combine(day, clock, tzinfo=zone(tz_name)), True
         parsed = datetime.fromisoformat(text)
     except ValueError:

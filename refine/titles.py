@@ -182,7 +182,10 @@ def strip_title_boilerplate(title: str) -> str:
         match = _COUNTRY_TOWN.match(title)
         if match and _is_country_prefix(match["prefix"], True):
             return match["rest"]
-    if "–" in title or "—" in title or " - " in title:
+    # Three parts need two dashes: a title with one (often "Title – subtitle") is not split at all.
+    if ("–" in title or "—" in title or " - " in title) and (
+        title.count("–") + title.count("—") + title.count("-") >= 2
+    ):
         parts = _DASH_SPLIT.split(title)
         # Only the three-part form: "Luxembourg – Appel à candidatures" from a feed keeps its country.
         if len(parts) >= 3 and _is_country_prefix(parts[0], False):

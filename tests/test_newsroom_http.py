@@ -122,10 +122,11 @@ def test_wrong_password_and_forged_login_token(site):
 
 def test_tampered_session_cookie_is_refused(site):
     client = logged_in(site[1])
-    value = client.cookies["vigie_newsroom"]
-    client.cookies.set(
-        "vigie_newsroom", value[:-2] + ("AA" if value[-2:] != "AA" else "BB"), path="/newsroom"
-    )
+    cookie = next(c for c in client.cookies.jar if c.name == "vigie_newsroom")
+    tampered = cookie.value[:-2] + ("AA" if cookie.value[-2:] != "AA" else "BB")
+    # Same domain and path as the server's cookie, so that it is replaced, not sent beside the tampered one.
+    client.cookies.set("vigie_newsroom", tampered, domain=cookie.domain, path=cookie.path)
+    assert [c.value for c in client.cookies.jar if c.name == "vigie_newsroom"] == [tampered]
     assert client.get("/newsroom/", headers=HTML, follow_redirects=False).status_code == 303
 
 

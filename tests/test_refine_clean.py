@@ -97,3 +97,36 @@ def test_the_quick_check_sees_unencodable_text_in_keys_values_and_nesting() -> N
     ):
         assert UNENCODABLE_FLAG in sanitise_record(dirty)["flags"]
     assert sanitise_record({1: "a key that is not text"}) == {1: "a key that is not text"}
+
+
+def test_the_quick_check_flags_each_unencodable_kind_wherever_it_sits() -> None:
+    from refine.clean import UNENCODABLE_FLAG, sanitise_record
+
+    class Text(str):
+        pass
+
+    for bad in ("\x00", "\x08", "\x0b", "\x1f", "\x7f", "\ud800", "\udfff", "\ufffe", "\uffff"):
+        for dirty in (
+            {"summary": f"a{bad}b"},
+            {"cpv": ["92000000", f"x{bad}"]},  # a list of strings, read whole
+            {"lot_values": [1.5, f"x{bad}"]},  # a list that is not only strings
+            {"texts": {"fr": {"summary": Text(f"x{bad}")}}},
+        ):
+            assert UNENCODABLE_FLAG in sanitise_record(dirty)["flags"], (bad, dirty)
+    # Tab, line feeds, no-break space, BOM and other scripts are text, not damage.
+    kept = {"summary": "a\tb\nc\r\u00a0\ufeff Ωμέγα 𝄞", "cpv": ["x\ty"], "flags": []}
+    assert sanitise_record(kept) is kept
+
+
+def test_nesting_past_the_limit_is_cut_even_when_it_holds_only_strings() -> None:
+    from refine.clean import _MAX_DEPTH, UNENCODABLE_FLAG, sanitise_record
+
+    deep: object = ["text"]
+    for _ in range(_MAX_DEPTH):
+        deep = [deep]
+    assert UNENCODABLE_FLAG in sanitise_record({"place": deep})["flags"]
+    shallow: object = ["text"]
+    for _ in range(_MAX_DEPTH - 2):
+        shallow = [shallow]
+    record = {"place": shallow}
+    assert sanitise_record(record) is record

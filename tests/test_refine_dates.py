@@ -89,3 +89,30 @@ def test_unreadable_date_is_flagged() -> None:
     normalise_dates({"published_at": "mardi prochain"}, item, NOW)
     assert item["published_at"] is None
     assert item["flags"] == ["published_unreadable"]
+
+
+def test_returned_instants_are_what_the_item_fields_say() -> None:
+    # refine.status judges from these instead of parsing the fields again: they must be the fields' instants,
+    # to the second and at the written offset (a start at 00:00 on the day clocks change keeps +01:00).
+    item = _item("event")
+    record = {
+        "published_at": "2027-01-01T10:00:00.750+05:30",
+        "starts_at": "2027-03-28",
+        "ends_at": "2027-03-28T05:00:00",
+        "cutoffs": None,
+    }
+    stored = normalise_dates(record, item, NOW)
+    fields = [item[name] for name in ("published_at", "deadline_at", "starts_at", "ends_at")]
+    assert fields == [
+        "2027-01-01T10:00:00+05:30",
+        None,
+        "2027-03-28T00:00:00+01:00",
+        "2027-03-28T05:00:00+02:00",
+    ]
+    assert stored == (datetime.fromisoformat(fields[0]), None, *map(datetime.fromisoformat, fields[2:]))
+    # the end of that day at the written offset, as status reads an event without an end
+    assert stored[2].replace(hour=23, minute=59, second=59).isoformat() == "2027-03-28T23:59:59+01:00"
+    item = _item()
+    stored = normalise_dates({}, item, NOW, text="Date limite : 15 mars 2027 à 12h00")
+    assert stored[1] == datetime(2027, 3, 15, 11, 0, tzinfo=UTC)
+    assert item["deadline_at"] == "2027-03-15T12:00:00+01:00"

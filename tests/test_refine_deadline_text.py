@@ -166,3 +166,35 @@ def test_periods_for_applying_and_cues_naming_what_is_submitted(text: str, expec
 )
 def test_a_weak_cue_bounding_something_else_is_no_deadline(text: str) -> None:
     assert find_deadline(text) is None
+
+
+def test_cue_patterns_start_at_a_word_as_a_bare_word_boundary_would() -> None:
+    # deadline_cues starts its patterns at a word's first letter (a speed-up): a cue added there that starts with
+    # something else ("'s avonds", "(closing)") would silently never match; this compares with plain \b.
+    import re
+
+    from refine import deadline_cues as cues
+
+    texts = [row["text"] for row in _rows()]
+    texts += [
+        "om 5 uur's avonds, deadline(s) à 17h",
+        "l'exposition, jusqu'au 3 mai; t/m 4 juni – vóór 5 juli",
+    ]
+    for name in (
+        "CUE_RE",
+        "NOT_SUBMISSION",
+        "SUBMIT_AFTER",
+        "OTHER_SUBJECT",
+        "APPLICATION",
+        "BEFORE_DATE",
+        "COPULA",
+    ):
+        fast = getattr(cues, name)
+        assert fast.pattern.startswith(cues.AT_WORD), name
+        plain = re.compile(r"\b" + fast.pattern.removeprefix(cues.AT_WORD), fast.flags)
+        for text in texts:
+            for end in range(0, len(text) + 1, 7):  # the $-anchored ones need many ends
+                window = text[max(0, end - 90) : end]
+                assert [m.group(0) for m in fast.finditer(window)] == [
+                    m.group(0) for m in plain.finditer(window)
+                ]

@@ -35,6 +35,32 @@ def test_an_already_canonical_address_comes_out_as_the_general_rules_make_it() -
     assert identity.canonical_url(" https://Example.org./a?utm_medium=m#x ") == "https://example.org/a"
 
 
+def test_a_plain_query_is_sorted_and_cleaned_as_parse_qsl_and_urlencode_do() -> None:
+    from urllib.parse import parse_qsl, urlencode
+
+    for query in [
+        "b=2&utm_source=x&a=1",
+        "a=1&&b",
+        "=x&a=",
+        "Sid=1&fbclid=z&page=2~3",
+        "UTM_medium=m&lang=fr",
+        "q=a+b&x=%7E",  # not plain: the general path
+        "a=b=c",
+        "k=%3D&k=1",
+    ]:
+        expected = urlencode(
+            sorted(
+                (key, value)
+                for key, value in parse_qsl(query, keep_blank_values=True)
+                if key.lower() not in identity._TRACKING_PARAMS
+                and not key.lower().startswith(identity._TRACKING_PREFIXES)
+            ),
+            doseq=True,
+        )
+        assert identity._canonical_query(query) == expected, query
+    assert identity.canonical_url("https://x.be/p?b=2&utm_source=x&a=1") == "https://x.be/p?a=1&b=2"
+
+
 def _references_by_the_full_pattern(text: str) -> set[str]:
     return {_NOT_ALNUM.sub("", ref.upper()) for ref in _REFERENCE.findall(text)}
 
@@ -99,3 +125,40 @@ def test_titles_quoting_different_numbers_never_join_but_an_unnumbered_one_may()
     lot1, lot2 = call(1, lot1["title"]), call(2, lot2["title"])
     assign_clusters([lot1, lot2])
     assert (lot1["cluster_id"], lot2["cluster_id"]) == ("s:1", "s:2")
+
+
+def test_item_checks_of_a_shape_already_seen_still_catch_empty_and_wrong_values() -> None:
+    from vigie.core.items import ITEM_FIELDS
+
+    def full(**changes: object) -> dict[str, object]:
+        item = {**dict.fromkeys(ITEM_FIELDS), **make_item(2), "fit_reasons": [], "cutoffs": []}
+        item.update(changes)
+        return item
+
+    assert validate_item(full()) == []
+    assert validate_item(full()) == []  # the shape is now known: the quick path
+    assert validate_item(full(title="")) == ["title is missing"]
+    assert validate_item(full(source="")) == ["source is missing"]
+    assert validate_item(full(language="xyz")) == ["language 'xyz' is not ISO 639-1"]
+    assert validate_item(full(country="be")) == ["country 'be' is not ISO 3166-1 alpha-2"]
+    assert validate_item(full(cutoffs=["2026-13-01"])) == ["cutoffs '2026-13-01' is not ISO 8601"]
+    assert validate_item(full(texts={"fr": "text"})) == [
+        "texts['fr'] should be a language code mapping to {title, summary}"
+    ]
+    without_title = full()
+    del without_title["title"]
+    assert validate_item(without_title) == ["title is missing"]
+
+
+def test_a_block_of_two_titles_compares_them_as_a_bigger_block_would() -> None:
+    def pair(first: str, second: str) -> tuple[str, str]:
+        a = make_item(1, id="s:1", source="s", title=first, texts={"fr": {"title": first, "summary": ""}})
+        b = make_item(2, id="s:2", source="s", title=second, texts={"fr": {"title": second, "summary": ""}})
+        assign_clusters([a, b])
+        return a["cluster_id"], b["cluster_id"]
+
+    numbered, plain = "Festival des arts de la rue Namur lot 1", "Festival des arts de la rue Namur"
+    assert pair(numbered, plain) == ("s:1", "s:1")
+    assert pair(plain, numbered) == ("s:1", "s:1")
+    assert pair(numbered, numbered.replace("1", "2")) == ("s:1", "s:2")
+    assert pair(numbered, numbered + " bis") == ("s:1", "s:1")

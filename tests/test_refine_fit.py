@@ -162,3 +162,22 @@ def test_fit_agrees_with_people_on_real_tender_notices(part):
     assert len(rows) >= 15
     agree = sum(kinds.predict(r)["fit"] == r["fit"] for r in rows)
     assert agree / len(rows) >= 0.8, f"{part}: {agree}/{len(rows)}"
+
+
+def test_a_call_read_as_title_and_summary_says_what_the_whole_text_says():
+    """refine passes the title apart (its summary is shared with other items): the answer must not change."""
+    cases = [
+        # a phrase across the cut
+        ("Appel: aucune candidature", ". Individuelle ou collective: artistes bienvenus"),
+        ("Residency for artists under 35 years", ". Apply by March."),  # age limit in the title
+        ("Residency", ". Open to artists under 30 years, living in Ghent."),  # age limit below it
+        ("Residency 2027", ". Open to artists under 30 years, living in Ghent."),  # the same summary again
+        ("Open to artists under", " 35 years"),  # no mark at the cut: read whole
+    ]
+    for title, summary in cases:
+        text = title + summary
+        assert call_signals(text, title=title) == call_signals(text), title
+    joined = call_signals(cases[0][0] + cases[0][1], title=cases[0][0])
+    assert ("eligibility:no individual applicants", "rules out") in joined
+    for title, summary in cases[1:]:
+        assert ("eligibility:age limit", "shown") in call_signals(title + summary, title=title), title

@@ -192,6 +192,33 @@ def test_batch_scores_of_some_languages_are_those_of_the_model_restricted_to_the
         assert abs(float(probabilities.max()) - confidence) < 1e-4
 
 
+def test_batch_detections_are_those_of_each_text_alone():
+    """A primed batch answers, for each text, what its own probabilities answer: the label probabilities fold the
+    detector's columns (aliased labels summed), and the best of fr/nl/en/de and the probability of another
+    language come out bit for bit as _best() and a sum over one text give them."""
+    from refine import language
+    from vigie.core.languages import ITEM_LANGS
+
+    texts = [r["text"] for r in _rows()] + ["Ü" * 300, "!!!"]
+    classifier = language._batch_classifier()
+    scores = classifier.scores_many(texts, language._script_columns(None))
+    softmax = np.exp(scores - scores.max(axis=1, keepdims=True))
+    softmax /= softmax.sum(axis=1, keepdims=True)
+    detections = language._detections(scores)
+    assert len(detections) == len(texts)
+    others = language._indexes(language._OTHER_LANGS)
+    for row, (probabilities, other, other_confidence, lang, confidence) in zip(
+        softmax, detections, strict=True
+    ):
+        for index, code in enumerate(DETECTOR_LANGS):
+            columns = [c for c, label in enumerate(classifier.labels) if label == code]
+            assert probabilities[index] == pytest.approx(float(row[columns].sum()), abs=1e-7)
+        assert (lang, confidence) == language._best(probabilities, ITEM_LANGS)
+        assert other == language._OTHER_LANGS[int(probabilities[others].argmax())]
+        assert other_confidence == float(probabilities[others].sum()) / float(probabilities.sum())
+    assert {lang for _, _, _, lang, _ in detections[:-2]} >= {"fr", "nl", "en", "de"}
+
+
 def test_primed_answers_are_the_detectors_answers(monkeypatch):
     from refine import language
 

@@ -95,6 +95,18 @@ def test_small_batches_stay_in_this_process(monkeypatch):
     assert refine_dask.workers_for(refine_dask.MIN_DASK_RECORDS * 10) == min(4, os.cpu_count() or 1)
 
 
+def test_a_local_cluster_of_default_size_leaves_this_process_a_core(monkeypatch):
+    monkeypatch.delenv("VIGIE_REFINE_WORKERS", raising=False)
+    monkeypatch.delenv("VIGIE_DASK_ADDRESS", raising=False)
+    monkeypatch.setattr(refine_dask.os, "cpu_count", lambda: 2)
+    assert refine_dask.runner_for(refine_dask.MIN_DASK_RECORDS * 10) is None  # 2 cores: refined here
+    monkeypatch.setattr(refine_dask.os, "cpu_count", lambda: 8)
+    assert refine_dask.runner_for(refine_dask.MIN_DASK_RECORDS * 10).workers == 7
+    monkeypatch.setenv("VIGIE_REFINE_WORKERS", "2")  # asked for: taken as it is
+    monkeypatch.setattr(refine_dask.os, "cpu_count", lambda: 2)
+    assert refine_dask.runner_for(refine_dask.MIN_DASK_RECORDS * 10).workers == 2
+
+
 def test_an_existing_cluster_takes_big_batches(monkeypatch):
     monkeypatch.setenv("VIGIE_DASK_ADDRESS", "tcp://10.0.0.5:8786")
     monkeypatch.setenv("VIGIE_REFINE_WORKERS", "16")

@@ -152,6 +152,21 @@ def test_empty_record():
     assert tag_place(_raw()) == ([], None, None)
 
 
+def test_repeated_buyers_get_their_own_answer_and_list():
+    # tag_place remembers verdicts by the fields it reads: each field still counts, and a caller may change
+    # the list it gets without changing the next answer.
+    first = tag_place(_raw(organiser="Ville de Liège"))
+    first[0].append("BE-BRU")
+    assert tag_place(_raw(organiser="Ville de Liège")) == (["BE-WAL"], "local", "BE")
+    assert tag_place(_raw(organiser="Ville de Liège", country="FR")) == ([], "international", "FR")
+    assert tag_place(_raw(organiser="Ville de Liège", nuts=["BE100"]))[0] == ["BE-BRU"]
+    assert (
+        tag_place(_raw(postal_code=1000)) == tag_place(_raw(postal_code="1000")) == (["BE-BRU"], None, "BE")
+    )
+    # a raw field of another type is read as it is (True is not the postal code 1)
+    assert tag_place(_raw(postal_code=True, city=["Gent"])) == (["BE-VLG"], None, "BE")
+
+
 def test_bad_region_in_config_names_file_and_entry(tmp_path):
     path = tmp_path / "regions.toml"
     path.write_text('[[postal]]\nfrom = 1000\nto = 1299\nregion = "BE-BXL"\n', encoding="utf-8")

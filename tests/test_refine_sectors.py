@@ -104,9 +104,10 @@ def test_news_rows_agree_with_the_kinds_set():
 
 @pytest.mark.parametrize(
     ("part", "precision", "recall"),
-    # Measured 2026-12-02 (bench/evals/sectors.py, news rows scored as news): tuned 0.908/0.921, held-out
-    # 0.845/0.730 on 129/108 rows.
-    [("tuned", 0.88, 0.89), ("held-out", 0.82, 0.70)],
+    # Measured 2026-12-02 (bench/evals/sectors.py, news rows scored as news) after the rows added for issue 14
+    # (71 TED notices that list many additional CPV codes, 12 makerspace events): tuned 0.857/0.906, held-out
+    # 0.785/0.736 on 171/149 rows (before them: 0.917/0.921 and 0.845/0.730 on 129/108 rows).
+    [("tuned", 0.84, 0.89), ("held-out", 0.77, 0.72)],
 )
 def test_precision_and_recall_on_labelled_set(part, precision, recall):
     _resolved_rows()  # skips when the shared corpus is absent
@@ -341,3 +342,24 @@ def test_matching_is_cached_and_stable():
     text = "Appel à candidatures pour une résidence de photographie documentaire"
     first = tax.sectors_of_text(text)
     assert tax.sectors_of_text(text) == first == {"audiovisual", "photography"}
+
+
+@pytest.mark.parametrize(
+    ("head", "tail"),
+    [
+        ("Festival des arts de la", ". Scène et rue, appel aux compagnies"),  # a phrase straddles the cut
+        ("Festival de thé", "âtre de rue"),  # the cut is inside a word
+        ("Appel à projets", ". Musique, danse et théâtre pour les écoles"),
+    ],
+)
+def test_a_title_and_its_summary_matched_apart_find_what_the_whole_text_holds(head, tail):
+    matcher = taxonomy().matcher
+    whole = matcher.hits_of(head + tail)
+    assert whole, "each case holds sector keywords"
+    assert matcher.hits_of_joined(head, tail) == whole
+    assert matcher.hits_of_joined(head + " bis", tail) == matcher.hits_of(head + " bis" + tail)  # tail cached
+
+
+def test_the_straddling_phrase_is_one_piece_of_evidence():
+    hits = taxonomy().matcher.hits_of_joined("Festival des arts de la", ". Scène et rue")
+    assert "arts de la scene" in {hit.word for hit in hits}

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 # news: an article or announcement, kept and queryable but never pushed as an opportunity (refine.kind)
@@ -142,32 +143,31 @@ def new_raw(source: str, family: str, **fields: Any) -> dict[str, Any]:
 _CHECKS = tuple((name, frozenset(types), types, required) for name, (types, required) in ITEM_FIELDS.items())
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _fromisoformat = datetime.fromisoformat
+# Refine builds every item alike, so the types of an item's fields take few shapes: a shape already seen to pass
+# the type checks (_remember_shape) passes them again, tested with one C-level read of the fields and one set lookup.
+_read_fields = itemgetter(*ITEM_FIELDS)
+_REQUIRED_TEXT = tuple(
+    i for i, (types, required) in enumerate(ITEM_FIELDS.values()) if required and str in types
+)
+_read_required_text = itemgetter(*_REQUIRED_TEXT)
+_PLAIN_SHAPES: set[tuple[type, ...]] = set()
+_PLAIN_SHAPES_MAX = 4096
 
 
 def validate_item(item: dict[str, Any]) -> list[str]:
     """Every reason this item breaks the schema; an empty list means it is valid."""
-    errors: list[str] = []
     get = item.get
-    for name, exact, types, required in _CHECKS:
-        value = get(name)
-        if value is None:
-            if required:
-                errors.append(f"{name} is missing")
-            continue
-        if type(value) in exact:
-            if required and value == "":
-                errors.append(f"{name} is missing")
-            continue
-        if value == "":
-            if required:
-                errors.append(f"{name} is missing")
-            continue
-        if not isinstance(value, types) or isinstance(value, bool):
-            errors.append(
-                f"{name} should be {'/'.join(t.__name__ for t in types)}, got {type(value).__name__}"
-            )
-    if errors:
-        return errors
+    try:
+        values = _read_fields(item)
+    except KeyError:  # a field absent: the full checks say which
+        values = ()
+    if not values or tuple(map(type, values)) not in _PLAIN_SHAPES or "" in _read_required_text(values):
+        errors = _type_errors(item)
+        if errors:
+            return errors
+        if values:
+            _remember_shape(tuple(map(type, values)))
+    errors = []
     if item["kind"] not in KINDS:
         errors.append(f"kind {item['kind']!r} is not one of {', '.join(KINDS)}")
     fit, status, scope = get("fit"), get("status"), get("scope")
@@ -180,9 +180,9 @@ def validate_item(item: dict[str, Any]) -> list[str]:
     precision, language, country = get("deadline_precision"), get("language"), get("country")
     if precision and precision not in DEADLINE_PRECISIONS:
         errors.append(f"deadline_precision {precision!r} is not datetime/date")
-    if language and not _LANG.match(language):
+    if language and language not in _LANGS_SEEN and not _is_language(language):
         errors.append(f"language {language!r} is not ISO 639-1")
-    if country and not _COUNTRY.match(country):
+    if country and country not in _COUNTRIES_SEEN and not _is_country(country):
         errors.append(f"country {country!r} is not ISO 3166-1 alpha-2")
     if not item["id"].startswith(f"{item['source']}:"):
         errors.append(f"id {item['id']!r} does not start with its source")
@@ -204,9 +204,63 @@ def validate_item(item: dict[str, Any]) -> list[str]:
     if item["kind"] == "event" and not get("starts_at"):
         errors.append("an event needs starts_at")
     for lang, text in item["texts"].items():
-        if not _LANG.match(lang) or not isinstance(text, dict):
+        if (lang not in _LANGS_SEEN and not _is_language(lang)) or not isinstance(text, dict):
             errors.append(f"texts[{lang!r}] should be a language code mapping to {{title, summary}}")
     return errors
+
+
+# Codes that passed _LANG or _COUNTRY: a set lookup is cheaper than the regex, and only the few strings the
+# patterns accept are ever added.
+_LANGS_SEEN: set[str] = set()
+_COUNTRIES_SEEN: set[str] = set()
+
+
+def _is_language(code: str) -> bool:
+    if _LANG.match(code) is None:
+        return False
+    _LANGS_SEEN.add(code)
+    return True
+
+
+def _is_country(code: str) -> bool:
+    if _COUNTRY.match(code) is None:
+        return False
+    _COUNTRIES_SEEN.add(code)
+    return True
+
+
+def _type_errors(item: dict[str, Any]) -> list[str]:
+    errors: list[str] = []
+    get = item.get
+    for name, exact, types, required in _CHECKS:
+        value = get(name)
+        if value is None:
+            if required:
+                errors.append(f"{name} is missing")
+            continue
+        if type(value) in exact:
+            if required and value == "":
+                errors.append(f"{name} is missing")
+            continue
+        if value == "":
+            if required:
+                errors.append(f"{name} is missing")
+            continue
+        if not isinstance(value, types) or isinstance(value, bool):
+            errors.append(
+                f"{name} should be {'/'.join(t.__name__ for t in types)}, got {type(value).__name__}"
+            )
+    return errors
+
+
+def _remember_shape(shape: tuple[type, ...]) -> None:
+    """Only shapes of exact types: a subclass's value (a str whose == is its own) is checked every time."""
+    for kind, (_, exact, _, required) in zip(shape, _CHECKS, strict=True):
+        if kind not in exact and (required or kind is not type(None)):
+            return
+    if len(_PLAIN_SHAPES) >= _PLAIN_SHAPES_MAX:
+        _PLAIN_SHAPES.clear()
+    _PLAIN_SHAPES.add(shape)
 
 
 @dataclass
