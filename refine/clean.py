@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-from functools import partial
-from operator import is_not
 from typing import Any
 
 import ftfy
@@ -82,8 +80,8 @@ def sanitise_record(record: dict) -> dict:
 def _clean_at_a_glance(record: object) -> bool:
     """True when the record has nothing to clean: no unencodable character in a key or a string (at any depth)
     and no nesting past _MAX_DEPTH. Every string of the record is joined and tested once (_encodable): a
-    repr() of the record, tried before, cost more, as it copies and escapes it. Most fields are None: a C-level
-    filter drops them before the Python loop, and a list of strings (cpv, nuts, flags) is joined whole."""
+    repr() of the record, tried before, cost more, as it copies and escapes it. A list of strings (cpv, nuts,
+    flags) is joined whole."""
     strings: list[str] = []
     stack: list[tuple[object, int]] = [(record, 0)]
     while stack:
@@ -97,10 +95,12 @@ def _clean_at_a_glance(record: object) -> bool:
                 except TypeError:
                     return False
             value = value.values()
-        for child in filter(_NOT_NONE, value):  # type: ignore[call-overload]
+        for child in value:  # type: ignore[attr-defined]
             kind = type(child)
             if kind is str:
                 strings.append(child)
+            elif child is None:  # most fields: tested after str, the most frequent of the rest
+                continue
             elif kind is list:
                 if child:
                     if depth < _MAX_DEPTH:
@@ -112,6 +112,8 @@ def _clean_at_a_glance(record: object) -> bool:
                     stack.append((child, depth + 1))
             elif kind is int or kind is float or kind is bool:
                 continue
+            elif kind is dict and not child and depth < _MAX_DEPTH:
+                continue  # an empty `texts`: nothing in it, and not deep enough to be hostile nesting
             elif isinstance(child, str):
                 strings.append(child)
             elif isinstance(child, (dict, list, tuple)):
@@ -120,7 +122,6 @@ def _clean_at_a_glance(record: object) -> bool:
 
 
 _SCHEMA_KEYS = frozenset([*RAW_FIELDS, *ITEM_FIELDS])  # plain ASCII names: nothing to search in them
-_NOT_NONE = partial(is_not, None)  # filter(None, ...) would call bool() on any object a record holds
 _CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
 
 

@@ -38,6 +38,8 @@ MIN_TITLE_WORDS = 3
 
 
 class _Union:
+    """Union-find whose parent is never greater than its child: the smaller root wins every join."""
+
     def __init__(self, size: int) -> None:
         self.parent = list(range(size))
 
@@ -99,10 +101,13 @@ def assign_clusters(
     fuzzy_blocks: dict[tuple[str, ...], list[int]] = defaultdict(list)
     exact_blocks: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     exact_keys: list[list[tuple[Any, ...]]] = []
+    numbers: list[frozenset[str]] = []
     for node, (title, day, org, exact) in enumerate(keys if keys is not None else map(item_keys, items)):
         titles.append(title)
         exact_keys.append(exact)
-        for key in _title_blocks(title, day, org):
+        words = title.split()
+        numbers.append(frozenset(filter(str.isdigit, words)) if words else _NO_NUMBERS)
+        for key in _title_blocks(title, day, org, words):
             (fuzzy_blocks if key[0] != "title" else exact_blocks)[key].append(node)
     # The stored row of an item refined again brings its stored cluster, not a second node.
     if known.cluster_of:
@@ -124,6 +129,7 @@ def assign_clusters(
         stored_cluster[node] = cluster_id
         nodes_ids.append(known_id)
         titles.append(title)
+        numbers.append(frozenset(filter(str.isdigit, title.split())))
         for key in sharing[index]:
             (fuzzy_blocks if key[0] != "title" else exact_blocks)[key].append(node)
 
@@ -136,13 +142,15 @@ def assign_clusters(
         if len(members) > 1:
             for other in members[1:]:
                 union.join(members[0], other)
-    numbers = [frozenset(filter(str.isdigit, title.split())) for title in titles]
     for block in fuzzy_blocks.values():
         if len(block) > 1:
             _match_block(block, titles, numbers, union)
 
-    find = union.find
-    roots = [find(node) for node in range(len(nodes_ids))]
+    # A parent is never greater than its child (_Union): going up the nodes in order, each parent's root is
+    # known by the time its children are reached, one list read per node instead of a find() call.
+    roots = list(union.parent)
+    for node, up in enumerate(roots):
+        roots[node] = roots[up]
     smallest_id: dict[int, str] = {}
     for node_id, root in zip(nodes_ids, roots, strict=True):
         if node_id < smallest_id.get(root, "\U0010ffff"):
@@ -158,8 +166,13 @@ def assign_clusters(
     return sum(1 for item in items if item["cluster_id"] != item["id"])
 
 
-def _title_blocks(title: str, day: str, org: str) -> list[tuple[str, ...]]:
-    words = title.split()
+_NO_NUMBERS: frozenset[str] = frozenset()
+
+
+def _title_blocks(title: str, day: str, org: str, words: list[str] | None = None) -> list[tuple[str, ...]]:
+    """`words`: title.split(), when the caller has it already."""
+    if words is None:
+        words = title.split()
     if len(words) >= MIN_TITLE_WORDS:
         keys = [("org", day, org)]
         if day:
@@ -203,14 +216,20 @@ def _match_block(block: list[int], titles: list[str], numbers: list[frozenset[st
     groups: dict[frozenset[str], list[int]] = {}
     for node in block:
         groups.setdefault(numbers[node], []).append(node)
-    unnumbered = groups.pop(frozenset(), [])
-    for i, a in enumerate(unnumbered):
+    unnumbered = groups.pop(_NO_NUMBERS, None)
+    if unnumbered is None:
+        if len(groups) == len(block):
+            return  # every title quotes its own numbers: nothing to compare (the usual case of a crowded day)
+        unnumbered = []
+    for i, a in enumerate(unnumbered[:-1]):
         _match_pairs(a, unnumbered[i + 1 :], titles, union)
     for group in groups.values():
-        for i, a in enumerate(group):
-            _match_pairs(a, group[i + 1 :], titles, union)
-            if unnumbered:
+        if unnumbered:
+            for a in group:
                 _match_pairs(a, unnumbered, titles, union)
+        if len(group) > 1:
+            for i, a in enumerate(group[:-1]):
+                _match_pairs(a, group[i + 1 :], titles, union)
 
 
 def _match_pairs(a: int, others: list[int], titles: list[str], union: _Union) -> None:
@@ -233,7 +252,11 @@ def _match_pairs(a: int, others: list[int], titles: list[str], union: _Union) ->
         while parent[root_b] != root_b:
             root_b = parent[root_b]
         if root_a != root_b and fuzz.token_set_ratio(title_a, title_b, score_cutoff=TITLE_MATCH):
-            union.join(a, b)
+            # union.join(a, b) with the roots already found: the smaller root becomes the parent
+            if root_a < root_b:
+                parent[root_b] = root_a
+            else:
+                parent[root_a] = root_b
 
 
 def _exact_only(block: list[int], titles: list[str], union: _Union) -> None:

@@ -69,13 +69,16 @@ def canonical_url(url: str) -> str:
     return _canonical(url)
 
 
-# An item asks twice (its id, its match keys), and a source's items often share a page.
-@lru_cache(maxsize=8192)
-def _canonical(url: str) -> str:
+def _canonical_text(url: str) -> str:
     fast = _ALREADY_CANONICAL.fullmatch(url)
     if fast is not None:
         return url if fast[1] else url + "/"
     return _canonical_general(url)
+
+
+# An item asks twice (its id, its match keys), and a source's items often share a page. Not for identifiers
+# (native_id_for): each is one item's own, so remembering them would only push the shared pages out.
+_canonical = lru_cache(maxsize=8192)(_canonical_text)
 
 
 def _canonical_general(url: str) -> str:
@@ -130,7 +133,7 @@ def native_id_for(native_id: object, url: str | None) -> str:
         # A page address used as identifier: the same page with other tracking parameters is the same item.
         # The fragment stays: "page#event-1" and "page#event-2" are two events of one page.
         _, _, fragment = text.partition("#")
-        return canonical_url(text) + (f"#{fragment}" if fragment else "")
+        return _canonical_text(text) + (f"#{fragment}" if fragment else "")
     return text or url_native_id(url or "")
 
 

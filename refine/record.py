@@ -19,7 +19,7 @@ from refine.kind import kind_stage
 from refine.language import prime as prime_language
 from refine.match_keys import MatchKeys, item_keys
 from refine.stages import clean_stage, identity_stage, place_stage, sector_stage, status_stage
-from refine.texts import detection_text, language_code, language_stage
+from refine.texts import detection_basis, language_code, language_stage
 from vigie.core.items import validate_item
 
 Outcome = tuple[dict[str, Any] | None, str | None]  # (item, None) or (None, why the record is quarantined)
@@ -35,13 +35,19 @@ def refine_one(record: object, now: datetime) -> Outcome:
 def refine_many(records: Sequence[object], now: datetime) -> list[Outcome]:
     """refine_one over a list, with the language detector run once over all the texts it will be asked about."""
     started = [_start(record) for record in records]
+    bases: list[str | None] = []
     texts, hints = [], []
     for record, (item, _) in zip(records, started, strict=True):
-        if item is not None and item["title"] and isinstance(record, dict):
-            texts.append(detection_text(item["title"], item["summary"]))
+        basis = detection_basis(item, record) if item is not None and isinstance(record, dict) else None
+        bases.append(basis)
+        if basis is not None:  # None: the item's language is a declared text's, nothing to detect
+            texts.append(basis)
             hints.append(language_code(record.get("language")))
     prime_language(texts, hints)
-    return [_finish(record, begun, now) for record, begun in zip(records, started, strict=True)]
+    return [
+        _finish(record, begun, now, basis)
+        for record, begun, basis in zip(records, started, bases, strict=True)
+    ]
 
 
 def refine_chunk(records: Sequence[object], now: datetime) -> list[KeyedOutcome]:
@@ -65,12 +71,12 @@ def _start(record: object) -> Outcome:
     return item, None
 
 
-def _finish(record: object, begun: Outcome, now: datetime) -> Outcome:
+def _finish(record: object, begun: Outcome, now: datetime, basis: str | None = None) -> Outcome:
     item, reason = begun
     if item is None or not isinstance(record, dict):
         return None, reason
     try:
-        finish_record(item, record, now)
+        finish_record(item, record, now, basis)
     except Exception as exc:  # as in _start
         return None, f"refine failed: {type(exc).__name__}: {exc}"
     errors = validate_item(item)
@@ -79,9 +85,11 @@ def _finish(record: object, begun: Outcome, now: datetime) -> Outcome:
     return item, None
 
 
-def finish_record(item: dict[str, Any], record: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The per-item stages after clean and identity (_start)."""
-    text = language_stage(item, record)
+def finish_record(
+    item: dict[str, Any], record: dict[str, Any], now: datetime, basis: str | None = None
+) -> dict[str, Any]:
+    """The per-item stages after clean and identity (_start); `basis`: refine.texts.detection_basis, if made."""
+    text = language_stage(item, record, basis)
     dates = normalise_dates(record, item, now, text=text)
     kind_stage(item, record)  # after dates: a deadline or a start is a signal of the kind
     sector_stage(item, record, text)

@@ -35,12 +35,36 @@ def detection_text(title: str, summary: str | None) -> str:
 _DETECTION_CHARS = 2 * DETECT_MAX_CHARS
 
 
-def language_stage(item: dict[str, Any], record: dict[str, Any]) -> str:
+def detection_basis(item: dict[str, Any], record: dict[str, Any]) -> str | None:
+    """The text language_stage will detect the item's language from, or None when it detects nothing: the source
+    declares a text whose title is the item's (prime() then need not score it)."""
+    title = item["title"]
+    if not title:
+        return None
+    raw_title = record.get("title")
+    texts = record.get("texts")
+    if texts and isinstance(texts, dict):
+        for lang, text in texts.items():
+            # as language_stage: a declared text with the record's own title is the item's main text
+            if isinstance(text, dict) and text.get("title") == raw_title and language_code(lang) is not None:
+                return None
+    return _detected_text(item, record)
+
+
+def _detected_text(item: dict[str, Any], record: dict[str, Any]) -> str:
+    # A title Vigie wrote ("place · date") is no evidence of the item's language: only the summary is.
+    if "title_generated" in (record.get("flags") or ()):
+        return item["summary"] or ""
+    return detection_text(item["title"], item["summary"])
+
+
+def language_stage(item: dict[str, Any], record: dict[str, Any], basis: str | None = None) -> str:
     """Fills texts (every language the source gives, cleaned), language, and the main title/summary.
 
     Languages the source declares per text are trusted (TED, e-Procurement give them per field); a text with
-    no declared language is detected, with the record's language as a hint. Returns all text, for the later
-    stages that search it (deadline, sectors)."""
+    no declared language is detected, with the record's language as a hint. `basis`: detection_basis(item,
+    record) when the caller made it already. Returns all text, for the later stages that search it (deadline,
+    sectors)."""
     declared = language_code(record.get("language"))
     texts: dict[str, dict[str, str]] = {}
     raw_title, raw_summary = record.get("title"), record.get("summary")
@@ -62,9 +86,8 @@ def language_stage(item: dict[str, Any], record: dict[str, Any]) -> str:
         main = next((code for code, text in texts.items() if text["title"] == title), None) if texts else None
         if main is None:
             # the title matches none of the texts: it is in none of their languages
-            # A title Vigie wrote ("place · date") is no evidence of the item's language: only the summary is.
-            generated = "title_generated" in (record.get("flags") or ())
-            basis = (summary or "") if generated else detection_text(title, summary)
+            if basis is None:  # not made by the caller, or a declared text's title cleaned unlike the item's
+                basis = _detected_text(item, record)
             main = detect_language(basis, declared, exclude=texts.keys())
             if main is not None and not language_code(main):
                 main = None

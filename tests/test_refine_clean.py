@@ -130,3 +130,10 @@ def test_nesting_past_the_limit_is_cut_even_when_it_holds_only_strings() -> None
         shallow = [shallow]
     record = {"place": shallow}
     assert sanitise_record(record) is record
+    # An empty mapping holds nothing, but past the limit it is still hostile nesting.
+    hollow: object = {}
+    for _ in range(_MAX_DEPTH):
+        hollow = {"texts": hollow}
+    assert UNENCODABLE_FLAG in sanitise_record({"texts": hollow})["flags"]
+    record = {"title": "Résidence", "texts": {}}
+    assert sanitise_record(record) is record

@@ -7,7 +7,7 @@ from factories import make_item
 
 from refine import identity
 from refine.clusters import assign_clusters
-from refine.match_keys import _NOT_ALNUM, _REFERENCE, references, title_key
+from refine.match_keys import _NOT_ALNUM, _REFERENCE, REFERENCE_SCAN_CHARS, references, title_key
 from vigie.core.items import validate_item
 
 
@@ -80,6 +80,16 @@ def test_reference_numbers_are_found_with_or_without_the_quick_test() -> None:
         assert references(item) == _references_by_the_full_pattern(text), text
     assert references({"title": texts[0]}) == {"2024S198612681"}
     assert references({"title": texts[4]}) == set()
+
+
+def test_a_summary_is_searched_for_references_in_its_opening_lines_only() -> None:
+    ref = "2024/S 198-612681"
+    for lead in ("x" * 100, "é" * 100, "a " * 195):  # ASCII or not; the last one straddles the limit
+        summary = f"{lead} {ref} " + "suite " * 100 + "CSC 2027/015"
+        expected = _references_by_the_full_pattern(summary[:REFERENCE_SCAN_CHARS])
+        assert references({"title": "Avis", "summary": summary}) == expected, lead[:3]
+    assert references({"title": "Avis", "summary": "x" * 100 + " " + ref}) == {"2024S198612681"}
+    assert references({"title": "Avis", "summary": "x" * 400 + " " + ref}) == set()
 
 
 def test_a_title_key_keeps_words_of_two_letters_and_single_digits() -> None:

@@ -307,3 +307,44 @@ def test_finance_and_risk_words_name_short_tender_titles():
     # Tuned rows: BOSA lot title and a TED eForms award criterion.
     assert detect_language("Lot 3 : Plan financier") == "fr"
     assert detect_language("risicoplan (Criterium 2)") == "nl"
+
+
+def test_refine_many_primes_only_the_texts_it_detects(monkeypatch):
+    """A title the source declares per text needs no detection; a title Vigie wrote is detected from the summary
+    alone; both give the answers refine_one (nothing primed) gives."""
+    from datetime import UTC, datetime
+
+    from factories import make_item
+
+    import refine.record as record
+
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    declared = make_item(
+        1,
+        language="fr",
+        title="Aankoop van podiumtechniek",
+        summary="Levering en plaatsing.",
+        texts={"nl": {"title": "Aankoop van podiumtechniek", "summary": "Levering en plaatsing."}},
+    )
+    generated = make_item(
+        2,
+        language=None,
+        title="Ancienne Belgique · 2027-03-02 20:00",
+        flags=["title_generated"],
+        summary="Concert of the Brussels Philharmonic with a new programme of film music",
+        texts={},
+    )
+    plain = make_item(
+        3,
+        language=None,
+        texts={},
+        title="Projectoproep voor kunstenaars in residentie",
+        summary="De stad Gent zoekt kunstenaars voor een residentie van drie maanden.",
+    )
+    primed: list[list[str]] = []
+    monkeypatch.setattr(record, "prime_language", lambda texts, hints: primed.append(list(texts)))
+    records = [declared, generated, plain]
+    outcomes = record.refine_many([dict(r) for r in records], now)
+    assert primed == [[generated["summary"], f"{plain['title']} {plain['summary']}"]]
+    assert [item["language"] for item, _ in outcomes] == ["nl", "en", "nl"]
+    assert outcomes == [record.refine_one(dict(r), now) for r in records]
