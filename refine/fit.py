@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from refine.fit_config import FitConfig, fit_config
@@ -35,8 +36,6 @@ _AGE = re.compile(
 _AGE_CUES = tuple(f"{w} " for w in (*_AGE_BEFORE, *_AGE_AGED))
 # Marks no age limit spans (refine joins title and summary with ". ").
 _CUTS = frozenset(".,;:!?")
-_rest_ages: dict[str, bool] = {}  # the text after a title -> whether it states an age limit
-_REST_AGES_LIMIT = 50_000
 
 
 def _money(value: float) -> str:
@@ -147,12 +146,12 @@ def _age_limit(text: str, title: str | None, rest: str | None) -> bool:
         return _says_age(text.lower())
     if _says_age(title.lower()):
         return True
-    said = _rest_ages.get(rest)
-    if said is None:
-        if len(_rest_ages) > _REST_AGES_LIMIT:
-            _rest_ages.clear()
-        said = _rest_ages[rest] = _says_age(rest.lower())
-    return said
+    return _rest_says_age(rest)
+
+
+@lru_cache(maxsize=50_000)  # the text after a title: other items share it
+def _rest_says_age(rest: str) -> bool:
+    return _says_age(rest.lower())
 
 
 def _says_age(lowered: str) -> bool:

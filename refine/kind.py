@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -67,21 +68,19 @@ vocabulary = compiled_once("kinds.toml", _tables)
 
 
 _Scores = tuple[dict[str, int], dict[str, int]]
-# (title's hits, summary's hits) -> their scores: few combinations, many items (read them, do not change them)
-_scored: dict[tuple[frozenset[Hit], frozenset[Hit]], _Scores] = {}
-_SCORED_LIMIT = 50_000
 
 
 def _scores(tax: Taxonomy, title: str, summary: str) -> _Scores:
     """(strong, weak) scores per kind: 2 for a word in the title, 1 in the summary."""
     hits_of = tax.matcher.hits_of
     key = (hits_of(title) if title else _NO_HITS, hits_of(summary[:SUMMARY_CHARS]) if summary else _NO_HITS)
-    scores = _scored.get(key)
-    if scores is None:
-        if len(_scored) > _SCORED_LIMIT:
-            _scored.clear()
-        scores = _scored[key] = _count({hit.tag for hit in key[0]}, {hit.tag for hit in key[1]})
-    return scores
+    return _scores_of_hits(*key)
+
+
+# (title's hits, summary's hits) -> their scores: few combinations, many items (read them, do not change them)
+@lru_cache(maxsize=50_000)
+def _scores_of_hits(in_title: frozenset[Hit], in_summary: frozenset[Hit]) -> _Scores:
+    return _count({hit.tag for hit in in_title}, {hit.tag for hit in in_summary})
 
 
 def _count(in_title: set[str], in_summary: set[str]) -> _Scores:

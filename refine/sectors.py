@@ -11,7 +11,8 @@ sector is kept when its weight reaches what the item's context asks.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -39,7 +40,6 @@ EVIDENCE_OPPORTUNITY = 2
 EVIDENCE_NEWS_EXTRA = 2
 EVIDENCE_OFF_TOPIC_EXTRA = 2
 _NO_HITS: frozenset[Hit] = frozenset()
-_WEIGHED_LIMIT = 50_000
 # When the CPV codes give sectors (the buyer's own classification), the text adds one only when its title names
 # it: a tender's long description mentions many trades in passing. (Asking for a title mention and one more
 # keyword was tried on 2026-12-02: better on written tenders, worse on the real notices of kinds.tsv.)
@@ -60,10 +60,6 @@ class Taxonomy:
     cpv_lengths: tuple[int, ...]
     cpv_without_keywords: tuple[str, ...]
     matcher: KeywordMatcher
-    # (title's hits, the rest's hits) -> their Evidence: a few thousand combinations cover a whole run
-    _weighed: dict[tuple[frozenset[Hit], frozenset[Hit]], Evidence] = field(
-        default_factory=dict, repr=False, compare=False
-    )
 
     def sectors_of_cpv(self, codes: list[str]) -> set[str]:
         found: set[str] = set()
@@ -99,15 +95,12 @@ class Taxonomy:
             in_title = hits_of(title[:MAX_SCAN_CHARS]) if title else _NO_HITS
             rest = text[len(title) :] if title and text.startswith(title) else text
             found = hits_of(rest) if rest else _NO_HITS
-        key = (in_title, found)
-        weighed = self._weighed.get(key)
-        if weighed is None:
-            if len(self._weighed) > _WEIGHED_LIMIT:
-                self._weighed.clear()
-            weighed = self._weighed[key] = _weigh(in_title, found)
-        return weighed
+        return _weigh(in_title, found)
 
 
+# (title's hits, the rest's hits) -> their Evidence: a few thousand combinations cover a whole run (the Evidence
+# is shared: read it, do not change it)
+@lru_cache(maxsize=50_000)
 def _weigh(in_title: frozenset[Hit], found: frozenset[Hit]) -> Evidence:
     """Evidence of the hits of a title and of the text below it."""
     hits = found | in_title

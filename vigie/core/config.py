@@ -40,5 +40,7 @@ def compiled_once(name: str, compile_file: Callable[[Path], T]) -> Callable[[Pat
                     kept.append(compile_file(CONFIG_DIR / name))
         return kept[0]
 
-    getter.__doc__ = f"The compiled {CONFIG_DIR.name}/{name} (compiled once; pass `path` to compile another file)."
+    getter.__doc__ = (
+        f"The compiled {CONFIG_DIR.name}/{name} (compiled once; pass `path` to compile another file)."
+    )
     return getter

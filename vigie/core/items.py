@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -180,9 +181,9 @@ def validate_item(item: dict[str, Any]) -> list[str]:
     precision, language, country = get("deadline_precision"), get("language"), get("country")
     if precision and precision not in DEADLINE_PRECISIONS:
         errors.append(f"deadline_precision {precision!r} is not datetime/date")
-    if language and language not in _LANGS_SEEN and not _is_language(language):
+    if language and not _is_language(language):
         errors.append(f"language {language!r} is not ISO 639-1")
-    if country and country not in _COUNTRIES_SEEN and not _is_country(country):
+    if country and not _is_country(country):
         errors.append(f"country {country!r} is not ISO 3166-1 alpha-2")
     if not item["id"].startswith(f"{item['source']}:"):
         errors.append(f"id {item['id']!r} does not start with its source")
@@ -204,29 +205,20 @@ def validate_item(item: dict[str, Any]) -> list[str]:
     if item["kind"] == "event" and not get("starts_at"):
         errors.append("an event needs starts_at")
     for lang, text in item["texts"].items():
-        if (lang not in _LANGS_SEEN and not _is_language(lang)) or not isinstance(text, dict):
+        if not _is_language(lang) or not isinstance(text, dict):
             errors.append(f"texts[{lang!r}] should be a language code mapping to {{title, summary}}")
     return errors
 
 
-# Codes that passed _LANG or _COUNTRY: a set lookup is cheaper than the regex, and only the few strings the
-# patterns accept are ever added.
-_LANGS_SEEN: set[str] = set()
-_COUNTRIES_SEEN: set[str] = set()
-
-
+# A cached answer is cheaper than the regex; items repeat a few dozen codes.
+@lru_cache(maxsize=1024)
 def _is_language(code: str) -> bool:
-    if _LANG.match(code) is None:
-        return False
-    _LANGS_SEEN.add(code)
-    return True
+    return _LANG.match(code) is not None
 
 
+@lru_cache(maxsize=1024)
 def _is_country(code: str) -> bool:
-    if _COUNTRY.match(code) is None:
-        return False
-    _COUNTRIES_SEEN.add(code)
-    return True
+    return _COUNTRY.match(code) is not None
 
 
 def _type_errors(item: dict[str, Any]) -> list[str]:
