@@ -35,11 +35,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from refine.clusters import KnownClusters
+from refine.fork_runner import WORKERS_ENV
 from refine.pipeline import ChunkRunner, RefineResult, gc_paused, refine, refine_and_cluster
 from refine.record import KeyedOutcome, refine_chunk
 
 ADDRESS_ENV = "VIGIE_DASK_ADDRESS"
-WORKERS_ENV = "VIGIE_REFINE_WORKERS"
 # Below this a batch is refined in this process: starting workers (seconds) would cost more than it saves.
 MIN_DASK_RECORDS = 20_000
 # Dask tasks per worker for a batch, and the fewest chunks (refine.pipeline.CHUNK_RECORDS records each) per

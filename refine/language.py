@@ -131,7 +131,9 @@ def prime(texts: list[str], declared: list[str | None]) -> None:
     if not samples:
         return
     if len(_primed) + len(samples) > _PRIMED_MAX:
+        # Start again with all this batch's texts: an answer must not depend on which texts came before.
         _primed.clear()
+        samples = list(wanted)
     by_script: dict[str | None, list[str]] = {}
     for sample in samples:
         by_script.setdefault(wanted[sample], []).append(sample)

@@ -20,6 +20,7 @@ from typing import Any
 
 from refine.clean import sanitise_record
 from refine.clusters import KnownClusters, assign_clusters
+from refine.fork_runner import fork_runner
 from refine.match_keys import MatchKeys
 from refine.record import KeyedOutcome, refine_chunk
 
@@ -42,10 +43,10 @@ class RefineResult:
 def refine(records: Iterable[object], *, now: datetime, runner: ChunkRunner | None = None) -> RefineResult:
     """Refine a batch; its items' cluster_id stays None until clustering. `now` must be timezone-aware
     (status and date sanity checks are relative to it). `runner`: where the chunks are refined (default:
-    in this process)."""
+    in this process, and for a big batch in forked copies of it too: refine.fork_runner)."""
     batch = _batch(records, now)
     with gc_paused():
-        return _refine_batch(batch, now, runner or refine_here)
+        return _refine_batch(batch, now, runner or fork_runner(len(batch)) or refine_here)
 
 
 def refine_and_cluster(
@@ -60,7 +61,7 @@ def refine_and_cluster(
     batch = _batch(records, now)
     # One pause for both: the first collection after a pause walks every object the pause let accumulate.
     with gc_paused():
-        result = _refine_batch(batch, now, runner or refine_here)
+        result = _refine_batch(batch, now, runner or fork_runner(len(batch)) or refine_here)
         assign_clusters(result.items, known, result.match_keys)
     return result
 

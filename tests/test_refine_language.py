@@ -234,6 +234,23 @@ def test_primed_answers_are_the_detectors_answers(monkeypatch):
     assert [detect_language(t, d) for t, d in zip(texts, declared, strict=True)] == alone
 
 
+def test_a_full_cache_keeps_every_text_of_the_batch_it_primes(monkeypatch):
+    # When the cache is full it starts again with the batch at hand, all of it: a text primed by an earlier
+    # batch must not be lost, or its answer would depend on which texts came before (forked refine copies
+    # each see other batches: refine.fork_runner).
+    from refine import language
+
+    texts = [r["text"] for r in _rows()]
+    long = [t for t in texts if len(t.split()) >= language.OVERRULE_MIN_WORDS]
+    monkeypatch.setattr(language, "_primed", {})
+    monkeypatch.setattr(language, "_PRIMED_MAX", len(long) // 2)
+    language.prime(long[:3], [None] * 3)
+    language.prime(long, [None] * len(long))  # overflows: cleared, then the whole batch
+    primed = set(language._primed)
+    assert all(language._read(t)[0] in primed for t in long[:3])
+    assert len(primed) >= len(long) - 5  # a few texts share a sample or are settled by their script
+
+
 # Real texts of the shared corpus (tests/labelled/SOURCES.md): feeds/picofeed_ibash_ru_windows-1251.xml,
 # feeds/rsparser_kc0011_gb2312.rss, feeds/rsparser_aktuality_sk.rss, TED notices ted-creative/ted_r209_*.
 @pytest.mark.parametrize(

@@ -106,8 +106,11 @@ def test_news_rows_agree_with_the_kinds_set():
     ("part", "precision", "recall"),
     # Measured 2026-12-02 (bench/evals/sectors.py, news rows scored as news) after the rows added for issue 14
     # (71 TED notices that list many additional CPV codes, 12 makerspace events): tuned 0.857/0.906, held-out
-    # 0.785/0.736 on 171/149 rows (before them: 0.917/0.921 and 0.845/0.730 on 129/108 rows).
-    [("tuned", 0.84, 0.89), ("held-out", 0.77, 0.72)],
+    # 0.785/0.736 on 171/149 rows (before them: 0.917/0.921 and 0.845/0.730 on 129/108 rows). Then additional
+    # CPV codes backed by the text, `context` words, 12 UK notices: tuned 0.931/0.903, held-out 0.800/0.709 on
+    # 175/157 rows. Then DIY workshop words, a keyword inside a context phrase is context, Horizon's template,
+    # IT consultancy codes (issue 14, kinds.tsv recall): tuned 0.935/0.916 (held-out measured by the lead).
+    [("tuned", 0.925, 0.905), ("held-out", 0.79, 0.70)],
 )
 def test_precision_and_recall_on_labelled_set(part, precision, recall):
     _resolved_rows()  # skips when the shared corpus is absent
@@ -131,6 +134,7 @@ def test_precision_and_recall_on_labelled_set(part, precision, recall):
         ("92111000", ["audiovisual"]),
         ("79961000", ["photography"]),
         ("79530000", ["writing-publishing"]),  # translation
+        ("72224000", ["digital", "consulting"]),  # project management consultancy (IT consultancy, 7222)
         ("79952100", ["events"]),
         ("79822500", ["design"]),
         ("73110000", ["research-innovation"]),
@@ -185,6 +189,54 @@ def test_works_and_goods_tenders_are_not_tagged_from_their_text():
     text = "Rénovation du bâtiment, caractérisé par le langage architectural de l'époque, et de la crèche"
     assert _tag(text, ["45000000-7"]) == []
     assert _tag(text) == ["architecture"]  # the same text without CPV codes: keywords apply
+
+
+def test_additional_cpv_codes_need_the_texts_backing():
+    # The main (first) code gives its sectors as it is; the others only when the text backs them: a bus-shelter
+    # contract listing an advertising and a design-support code beside its goods and works codes is neither.
+    title = "Stops and Shelters"
+    codes = ["34928400", "45233293", "79341000", "79933000"]
+    assert tag_sectors(title, codes, [], title=title) == []
+    assert tag_sectors(title, ["79341000", "34928400"], [], title=title) == ["communication"]  # main code
+    title = "Bus shelters and their advertising panels"  # the title names the advertising
+    assert tag_sectors(title, codes, [], title=title) == ["communication"]
+    # ...or two keywords of the sector below the title do
+    title = "Provision of Emotionally Healthy Schools"
+    text = f"{title}. Support for the mental health and well-being of pupils."
+    assert tag_sectors(text, ["80100000", "85323000"], [], title=title) == [
+        "education-training",
+        "social-health",
+    ]
+    assert tag_sectors(title, ["80100000", "85323000"], [], title=title) == ["education-training"]
+
+
+def test_public_relations_codes_are_communication_not_consulting():
+    assert _tag("", ["79416000"]) == ["communication"]
+    assert _tag("", ["79418000"]) == ["consulting"]
+
+
+def test_context_words_support_a_sector_but_never_make_it():
+    # pupils and schools say who or where: theatre for schools is theatre, a workshop for schools is training
+    title = "Theatervoorstellingen voor scholen"
+    text = f"{title}. Voorstellingen voor leerlingen van het lager onderwijs."
+    assert tag_sectors(text, ["92312110"], [], title=title) == ["performing-arts"]
+    assert tag_sectors("Projectoproep voor scholen en leerlingen", [], []) == []
+    assert "education-training" in tag_sectors("Workshop voor scholen", [], [])
+    # one keyword below the title and a context word make the 2 points a call needs
+    title = "Appel à projets 2027"
+    assert tag_sectors(f"{title}. Ateliers pour les élèves.", [], [], title=title) == ["education-training"]
+    assert tag_sectors(f"{title}. Visite pour les élèves.", [], [], title=title) == []
+    # the OCMW is who benefits, not the trade
+    assert "social-health" not in tag_sectors(
+        "Opleiding digitale vaardigheden voor OCMW-cliënten", ["80500000"], []
+    )
+
+
+def test_english_these_is_not_a_french_thesis():
+    title = "Acute Efficiency and Productivity Programme"
+    text = f"{title}. These services will support the trust's teams."
+    assert "research-innovation" not in tag_sectors(text, [], [], title=title)
+    assert "research-innovation" in tag_sectors("Bourse pour une thèse de doctorat", [], [])
 
 
 @pytest.mark.parametrize(
@@ -363,3 +415,60 @@ def test_a_title_and_its_summary_matched_apart_find_what_the_whole_text_holds(he
 def test_the_straddling_phrase_is_one_piece_of_evidence():
     hits = taxonomy().matcher.hits_of_joined("Festival des arts de la", ". Scène et rue")
     assert "arts de la scene" in {hit.word for hit in hits}
+
+
+def test_the_horizon_topic_template_is_research():
+    # sedia: every Horizon Europe topic's "Expected Outcome:" section opens with the same sentence
+    title = "Modular powertrain for Heavy Duty Vehicles"
+    text = f"{title}. Expected Outcome: Project results are expected to contribute to all of the following outcomes"
+    assert tag_sectors(text, [], [], title=title) == ["research-innovation"]
+
+
+def test_german_do_it_yourself_sessions_are_training():
+    # rie_fablab_cottbus_public_events.ics: "Bau dir deine eigene Website", "Websites selbst programmieren"
+    title = "Websites selbst programmieren"
+    text = f"{title}. Bau dir deine eigene Website mit HTML und CSS."
+    assert tag_sectors(text, [], [], title=title) == ["digital", "education-training"]
+    title = "Programmier dir deine eigene Crypto-Währung"
+    assert "education-training" in tag_sectors(f"{title}. Lerne mit uns.", [], [], title=title)
+    assert tag_sectors("Das hat er selbst gesagt", [], []) == []  # "selbst" alone is no workshop
+
+
+def test_boards_people_program_are_digital_anywhere():
+    title = "Audiogesteuerte Lichter"
+    text = f"{title}. Ein Mikrofon wird an den Arduino angeschlossen."
+    assert tag_sectors(text, [], [], title=title) == ["digital"]
+
+
+def test_a_keyword_inside_a_context_phrase_is_context():
+    # a research grant on violence in higher education institutions is not a training
+    title = "Grant on GBV in Higher Education Institutions"
+    text = f"{title}. Research on gender-based violence in higher education institutions."
+    assert "education-training" not in tag_sectors(text, [], [], title=title)
+    assert "education-training" in tag_sectors("Higher education reform", [], [])  # the keyword alone is
+    # and the context phrase still supports a training named beside it
+    title = "Appel à projets 2027"
+    text = f"{title}. Formation des établissements d'enseignement supérieur."
+    assert tag_sectors(text, [], [], title=title) == ["education-training"]
+
+
+def test_textiles_collected_as_waste_are_not_crafts():
+    title = "Inzameling en verwerking van grof huishoudelijk afval en textiel"
+    assert tag_sectors(title, ["90510000"], [], title=title) == ["environment"]
+    assert "crafts-fashion" in tag_sectors("Salon de la création textile", [], [])
+
+
+def test_authorities_are_not_authors():
+    title = "Strengthening local authorities and their authority"
+    assert "writing-publishing" not in tag_sectors(title, [], [], title=title)
+    assert "writing-publishing" in tag_sectors("Call for authors", [], [])
+
+
+def test_civic_integration_says_who_takes_part():
+    title = "Taal (leerroutes inburgering)"
+    assert tag_sectors(title, ["80430000", "80000000"], [], title=title) == ["education-training"]
+
+
+def test_auditing_is_consulting():
+    assert "consulting" in tag_sectors("Auditing services for the agency", [], [])
+    assert "consulting" not in tag_sectors("Auditorium seating", [], [])

@@ -1,6 +1,6 @@
 """Kind, sector and fit of real texts against tests/labelled/kinds.tsv (refine.kind, refine.sectors, refine.fit).
 
-    .venv/bin/python bench/evals/kinds.py [--part held-out|tuned|both]
+    .venv/bin/python bench/evals/kinds.py [--part held-out|tuned|both] [--sector-misses]
 
 `run(part)` returns the figures of one half (rows are split by hash, `split` column; the rules were written on
 the tuned half only): per-kind precision/recall, the share of news that would reach a newsletter (classified
@@ -170,10 +170,31 @@ def run(part: str = "held-out") -> dict[str, Any]:
     }
 
 
+def sector_misses() -> list[str]:
+    """The TUNED rows whose sectors differ from their label (title, CPV codes, expected, got): material for
+    sector rules. Held-out rows are never listed (they are the check)."""
+    rows, _ = resolve([r for r in read_rows() if r["split"] == "tuned"])
+    lines = []
+    for row in rows:
+        got, want = predict(row)["sectors"], {s for s in row["sectors"].split(",") if s}
+        if got != want:
+            lines.append(
+                f"{row['title'][:70]} | cpv={row['cpv'][:40]} | expected {sorted(want)} got {sorted(got)}"
+            )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=("held-out", "tuned", "both"), default="both")
+    parser.add_argument(
+        "--sector-misses", action="store_true", help="list the tuned rows' sector misses only"
+    )
     args = parser.parse_args()
+    if args.sector_misses:
+        for line in sector_misses():
+            print(f"  sector miss: {line}")
+        return
     parts = ("tuned", "held-out") if args.part == "both" else (args.part,)
     results = {}
     for part in parts:

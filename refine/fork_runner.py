@@ -1,0 +1,184 @@
+"""A big batch refined on every core of this machine, by forked copies of this process.
+
+Records are independent until clustering, so the chunks of a batch (refine.pipeline.chunked) can be refined
+anywhere. A fork copies this process as it is: the language model, the taggers' configuration and their
+caches are already loaded and the records are already in memory, so nothing is sent to a child but a chunk
+number, and only the outcomes come back, pickled. This process refines chunks too. Each process takes the
+next chunk nobody has taken yet (one shared counter), so a process that is slowed down (by other work on
+the machine, or by unpickling what the children send) simply takes fewer chunks.
+
+Used by refine.pipeline for batches of at least MIN_FORK_RECORDS on a machine with 2+ cores, only where a
+fork is safe: POSIX, and no other thread running in this process (a thread holding a lock at the fork would
+leave that lock held forever in the child; Prefect's and Dask's processes have such threads, and refine
+there as before, in this process or on Dask: flows.refine_dask). $VIGIE_REFINE_WORKERS sets how many
+processes refine (this one included); 1 keeps every batch in this process.
+
+Nothing is lost when a child fails: a chunk a child took and did not send back (it raised, was killed, or the
+machine ran out of memory) is refined here, and the result is the same as in one process.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import pickle
+import signal
+import threading
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from refine.record import KeyedOutcome, refine_chunk
+
+WORKERS_ENV = "VIGIE_REFINE_WORKERS"
+# Below this a batch is refined in this process: a fork and its copied pages cost a few tens of ms.
+MIN_FORK_RECORDS = 10_000
+
+_log = logging.getLogger(__name__)
+
+
+def processes_wanted() -> int:
+    """How many processes may refine one batch: $VIGIE_REFINE_WORKERS, else the cores this process may use."""
+    configured = os.environ.get(WORKERS_ENV, "").strip()
+    if configured:
+        try:
+            return max(1, int(configured))
+        except ValueError:
+            _log.warning("%s=%r is not a number; refining in this process", WORKERS_ENV, configured)
+            return 1
+    return usable_cores()
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def fork_runner(count: int) -> ForkedChunks | None:
+    """The runner for a batch of `count` records, or None to refine it in this process."""
+    if count < MIN_FORK_RECORDS or not fork_is_safe():
+        return None
+    processes = min(processes_wanted(), usable_cores())
+    return ForkedChunks(processes) if processes > 1 else None
+
+
+def fork_is_safe() -> bool:
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+class ForkedChunks:
+    """A refine.pipeline.ChunkRunner: `processes - 1` forked children and this process share the chunks."""
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+
+    def __call__(self, chunks: list[list[object]], now: datetime) -> list[list[KeyedOutcome]]:
+        if len(chunks) < 2:
+            return [refine_chunk(chunk, now) for chunk in chunks]
+        context = multiprocessing.get_context("fork")
+        try:
+            taken = context.Value("i", 0)  # the next chunk number nobody has taken
+        except OSError as exc:  # no shared memory for its lock (a container without /dev/shm)
+            _log.warning("refine: cannot share work between processes (%s); refining in this one", exc)
+            return [refine_chunk(chunk, now) for chunk in chunks]
+        done: dict[int, list[KeyedOutcome]] = {}
+        children: list[tuple[int, Any, threading.Thread, list[bytes]]] = []
+        try:
+            # Every child is forked before this process starts its reading threads (see fork_is_safe).
+            forked = [
+                _fork_child(chunks, now, taken, context) for _ in range(min(self.processes, len(chunks)) - 1)
+            ]
+            children = [(pid, reader, *_reading(reader)) for pid, reader in forked]
+            while (index := _take(taken)) < len(chunks):
+                done[index] = refine_chunk(chunks[index], now)
+                for _, _, _, received in children:
+                    _unpack(received, done)
+            for pid, reader, thread, received in children:
+                thread.join()
+                reader.close()
+                _reap(pid)
+                _unpack(received, done)
+        except BaseException:
+            for pid, *_ in children:
+                _kill(pid)
+            raise
+        missing = [index for index in range(len(chunks)) if index not in done]
+        if missing:
+            _log.warning("refine: %d chunk(s) a child did not send back were refined here", len(missing))
+            for index in missing:
+                done[index] = refine_chunk(chunks[index], now)
+        return [done[index] for index in range(len(chunks))]
+
+
+def _take(taken: Any) -> int:
+    with taken.get_lock():
+        index = taken.value
+        taken.value = index + 1
+    return index
+
+
+def _fork_child(chunks: Sequence[list[object]], now: datetime, taken: Any, context: Any) -> tuple[int, Any]:
+    reader, writer = context.Pipe(duplex=False)
+    pid = os.fork()
+    if pid == 0:  # the child: refine chunks until none is left, send each one's outcomes, and leave at once
+        code = 1
+        try:
+            reader.close()
+            while (index := _take(taken)) < len(chunks):
+                writer.send_bytes(
+                    pickle.dumps((index, _outcomes(chunks[index], now)), pickle.HIGHEST_PROTOCOL)
+                )
+            writer.close()
+            code = 0
+        finally:
+            os._exit(code)  # no atexit handlers, no flushing of buffers this process inherited
+    writer.close()
+    return pid, reader
+
+
+def _reading(reader: Any) -> tuple[threading.Thread, list[bytes]]:
+    received: list[bytes] = []
+    # Reading the pipe as the child writes it, so that the child never waits for this process to be free. The
+    # read itself releases the GIL; the outcomes are unpickled by the refining loop, between its own chunks.
+    thread = threading.Thread(target=_receive, args=(reader, received), daemon=True)
+    thread.start()
+    return thread, received
+
+
+def _outcomes(chunk: list[object], now: datetime) -> list[KeyedOutcome] | None:
+    try:
+        return refine_chunk(chunk, now)
+    except Exception:  # noqa: BLE001 - the parent refines this chunk itself and reports what it raises
+        return None
+
+
+def _receive(reader: Any, received: list[bytes]) -> None:
+    try:
+        while True:
+            received.append(reader.recv_bytes())
+    except (EOFError, OSError):
+        return
+
+
+def _unpack(received: list[bytes], done: dict[int, list[KeyedOutcome]]) -> None:
+    while received:
+        index, outcomes = pickle.loads(received.pop(0))  # noqa: S301 - bytes our own child wrote
+        if outcomes is not None:
+            done[index] = outcomes
+
+
+def _reap(pid: int) -> None:
+    _, status = os.waitpid(pid, 0)
+    if status:
+        _log.warning("refine: a forked refine process ended with status %d", status)
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
