@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from refine.clusters import KnownClusters
-from refine.fork_runner import WORKERS_ENV
+from refine.fork_runner import WORKERS_ENV, processes_wanted, usable_cores
 from refine.pipeline import ChunkRunner, RefineResult, gc_paused, refine, refine_and_cluster
 from refine.record import KeyedOutcome, refine_chunk
 
@@ -67,17 +67,12 @@ def workers_for(count: int) -> int:
     """How many workers a batch of `count` records is spread over (1: refined in this process)."""
     if count < MIN_DASK_RECORDS:
         return 1
-    configured = os.environ.get(WORKERS_ENV, "").strip()
-    try:
-        wanted = int(configured) if configured else (os.cpu_count() or 1)
-    except ValueError:
-        _log.warning("%s=%r is not a number; refining in this process", WORKERS_ENV, configured)
-        return 1
+    wanted = processes_wanted()  # $VIGIE_REFINE_WORKERS, read where the forked refine reads it
     if wanted <= 1:
         return 1
     # An existing cluster is as big as it is (its workers may be on other machines); a local one gets no
     # more workers than this machine has cores.
-    return wanted if os.environ.get(ADDRESS_ENV, "").strip() else min(wanted, os.cpu_count() or 1)
+    return wanted if os.environ.get(ADDRESS_ENV, "").strip() else min(wanted, usable_cores())
 
 
 def runner_for(count: int) -> ChunkRunner | None:
@@ -95,7 +90,7 @@ def runner_for(count: int) -> ChunkRunner | None:
         and not os.environ.get(WORKERS_ENV, "").strip()
         and not os.environ.get(ADDRESS_ENV, "").strip()
     ):
-        workers = min(workers, (os.cpu_count() or 1) - 1)
+        workers = min(workers, usable_cores() - 1)
     return DaskChunks(workers) if workers > 1 else None
 
 

@@ -46,7 +46,7 @@ def refine(records: Iterable[object], *, now: datetime, runner: ChunkRunner | No
     in this process, and for a big batch in forked copies of it too: refine.fork_runner)."""
     batch = _batch(records, now)
     with gc_paused():
-        return _refine_batch(batch, now, runner or fork_runner(len(batch)) or refine_here)
+        return _refine_batch(batch, now, runner)
 
 
 def refine_and_cluster(
@@ -61,7 +61,7 @@ def refine_and_cluster(
     batch = _batch(records, now)
     # One pause for both: the first collection after a pause walks every object the pause let accumulate.
     with gc_paused():
-        result = _refine_batch(batch, now, runner or fork_runner(len(batch)) or refine_here)
+        result = _refine_batch(batch, now, runner)
         assign_clusters(result.items, known, result.match_keys)
     return result
 
@@ -101,7 +101,8 @@ def _batch(records: Iterable[object], now: datetime) -> list[object]:
     return list(records)
 
 
-def _refine_batch(batch: list[object], now: datetime, runner: ChunkRunner) -> RefineResult:
+def _refine_batch(batch: list[object], now: datetime, runner: ChunkRunner | None) -> RefineResult:
+    runner = runner or fork_runner(len(batch)) or refine_here
     outcomes = (outcome for chunk in runner(chunked(batch), now) for outcome in chunk)
     # Same-id collapsing happens here and nowhere else: a run refines each source once (this run's records
     # and those a killed run left behind together) and ids start with the source, so one item per id per batch

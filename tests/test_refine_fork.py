@@ -83,20 +83,25 @@ def test_a_copy_that_dies_loses_nothing(records, one_process, small_chunks, monk
     monkeypatch.setattr(fork_runner, "refine_chunk", dies_in_a_copy)
     _same(refine_and_cluster(records, now=NOW, runner=ForkedChunks(2)), one_process)
     assert "ended with status" in caplog.text
+    assert "did not send back were refined here" in caplog.text
 
 
-def test_only_a_big_batch_in_a_single_threaded_process_is_forked(monkeypatch):
+def test_only_a_big_batch_is_forked(monkeypatch):
     monkeypatch.setattr(fork_runner, "usable_cores", lambda: 2)
     monkeypatch.delenv(fork_runner.WORKERS_ENV, raising=False)
-    big = fork_runner.MIN_FORK_RECORDS
-    if threading.active_count() == 1:
-        assert fork_runner.fork_runner(big).processes == 2
-    assert fork_runner.fork_runner(big - 1) is None
+    monkeypatch.setattr(fork_runner.threading, "active_count", lambda: 1)  # whatever pytest left running
+    assert fork_runner.fork_runner(fork_runner.MIN_FORK_RECORDS).processes == 2
+    assert fork_runner.fork_runner(fork_runner.MIN_FORK_RECORDS - 1) is None
+
+
+def test_a_process_running_another_thread_never_forks(monkeypatch):
+    monkeypatch.setattr(fork_runner, "usable_cores", lambda: 2)
+    monkeypatch.delenv(fork_runner.WORKERS_ENV, raising=False)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
-    try:
-        assert fork_runner.fork_runner(big) is None  # a fork beside a running thread could deadlock the copy
+    try:  # a fork beside a running thread could leave the copy waiting forever on a lock that thread held
+        assert fork_runner.fork_runner(fork_runner.MIN_FORK_RECORDS * 10) is None
     finally:
         stop.set()
         other.join()

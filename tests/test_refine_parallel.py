@@ -3,14 +3,13 @@ worker processes must give exactly what one process gives, record for record; sm
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 
 import pytest
 from factories import real_raw_records
 
 from flows import refine_dask
-from refine import pipeline
+from refine import fork_runner, pipeline
 from refine.pipeline import refine, refine_and_cluster
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -92,18 +91,24 @@ def test_small_batches_stay_in_this_process(monkeypatch):
     monkeypatch.delenv("VIGIE_DASK_ADDRESS", raising=False)
     assert refine_dask.workers_for(refine_dask.MIN_DASK_RECORDS - 1) == 1
     assert refine_dask.runner_for(500) is None  # the demo's few hundred records: no cluster, no server
-    assert refine_dask.workers_for(refine_dask.MIN_DASK_RECORDS * 10) == min(4, os.cpu_count() or 1)
+    assert refine_dask.workers_for(refine_dask.MIN_DASK_RECORDS * 10) == min(4, refine_dask.usable_cores())
+
+
+def _cores(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
+    # refine.fork_runner counts the cores for both ways of spreading a batch
+    monkeypatch.setattr(fork_runner, "usable_cores", lambda: count)
+    monkeypatch.setattr(refine_dask, "usable_cores", lambda: count)
 
 
 def test_a_local_cluster_of_default_size_leaves_this_process_a_core(monkeypatch):
     monkeypatch.delenv("VIGIE_REFINE_WORKERS", raising=False)
     monkeypatch.delenv("VIGIE_DASK_ADDRESS", raising=False)
-    monkeypatch.setattr(refine_dask.os, "cpu_count", lambda: 2)
+    _cores(monkeypatch, 2)
     assert refine_dask.runner_for(refine_dask.MIN_DASK_RECORDS * 10) is None  # 2 cores: refined here
-    monkeypatch.setattr(refine_dask.os, "cpu_count", lambda: 8)
+    _cores(monkeypatch, 8)
     assert refine_dask.runner_for(refine_dask.MIN_DASK_RECORDS * 10).workers == 7
     monkeypatch.setenv("VIGIE_REFINE_WORKERS", "2")  # asked for: taken as it is
-    monkeypatch.setattr(refine_dask.os, "cpu_count", lambda: 2)
+    _cores(monkeypatch, 2)
     assert refine_dask.runner_for(refine_dask.MIN_DASK_RECORDS * 10).workers == 2
 
 
