@@ -15,7 +15,8 @@ parse time (SPEC §7 target: <= 3). A batch of 10,000+ records is refined by thi
 it, one per core (refine.fork_runner; VIGIE_REFINE_WORKERS=1 for this process alone, to compare).
 items_per_cpu_s counts the CPU time of this process and of those copies: on a machine shared with other work it
 moves less than items_per_s. The last line printed is a JSON object with the figures; peak memory is this
-process's maximum resident set size, peak_rss_child_mb that of the largest copy.
+process's maximum resident set size, peak_rss_child_mb that of the largest copy. python_reference_s is the time
+of a fixed pure-Python workload on this machine: compare figures of two machines only with it beside them.
 """
 
 from __future__ import annotations
@@ -157,6 +158,19 @@ def replicate(records: list[dict[str, Any]], n: int) -> Iterator[dict[str, Any]]
         yield record
 
 
+def python_reference_s() -> float:
+    """Seconds this machine takes for a fixed pure-Python workload (string, dict and loop work, as refine does;
+    best of 3). Machines of one kind differ up to 2x from one to the next: this says which one a figure came from."""
+    best = float("inf")
+    for _ in range(3):
+        started, counts = time.perf_counter(), {}
+        for i in range(300_000):
+            key = f"titre {i % 977} culture"
+            counts[key] = counts.get(key, 0) + len(key.split())
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def cpu_seconds() -> float:
     """CPU time of this process and of its ended children (refine.fork_runner's forked refine processes)."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -185,6 +199,8 @@ def main() -> None:
         raise SystemExit(2)
     say(f"inputs: {len(inputs)} files, {len(records)} raw records; per family: {dict(per_family)}")
     say(f"parser modules present: {sorted(parsers.available())}")
+    reference_s = python_reference_s()
+    say(f"machine: {reference_s:.3f} s for the fixed pure-Python reference workload (lower is faster)")
 
     # Warm caches and lazy loads (language model, taggers' data files) outside the timings, as a long run would.
     refine(records[:200], now=NOW)
@@ -262,6 +278,7 @@ def main() -> None:
         # adds to the machine's memory.
         "peak_rss_child_mb": round(children_peak_mb),
         "processes": processes,
+        "python_reference_s": round(reference_s, 3),
         "batch": args.batch if streamed else args.items,
         "valid": valid,
         "quarantined": quarantined,

@@ -67,11 +67,15 @@ def parse_file(
     family: str | None = None,
     now: datetime | None = None,
     limits: isolation.Limits | None = None,
+    url: str | None = None,
 ) -> ParsedFile:
     """Reads, detects and refines one file. With `limits`, the parser runs in a parse worker bounded like a run's
-    (spiders.isolation: wall time, memory), so a pathological file is one line, not a hung command."""
+    (spiders.isolation: wall time, memory), so a pathological file is one line, not a hung command. `url`: the
+    address the file was saved from, which its relative links resolve against (default: the file's own path)."""
     if kind is not None and kind not in KINDS:
         raise ParseError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
+    if url is not None and not re.match(r"https?://[^/\s]+", url):
+        raise ParseError(f"--url {url!r} should be an http:// or https:// address")
     body = _read(path)
     if limits is not None:
         _pool().warm()  # the worker imports the parsers while this process imports refine
@@ -84,7 +88,7 @@ def parse_file(
         )
     now = now or datetime.now(UTC)
     options = {"kind": kind, "now": now}
-    url = path.resolve().as_uri()
+    url = url or path.resolve().as_uri()
     name = source or source_name(path)
     from refine.pipeline import refine_and_cluster
 

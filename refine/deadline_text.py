@@ -20,31 +20,11 @@ from functools import lru_cache
 
 from refine import deadline_cues as cues
 from refine.timestamps import zone
-
-_MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    (
-        "janvier janv jan januari january januar jänner",
-        "février fevrier févr fevr fév fev februari february feb februar",
-        "mars maart mrt march mar märz maerz",
-        "avril avr april apr",
-        "mai mei may",
-        "juin juni june jun",
-        "juillet juil juli july jul",
-        "août aout augustus august aug",
-        "septembre september sept sep",
-        "octobre oktober october oct okt",
-        "novembre november nov",
-        "décembre decembre déc dec december dezember dez",
-    ),
-    start=1,
-):
-    for _name in _names.split():
-        _MONTHS[_name] = _number
+from vigie.core.months import MONTHS
 
 _DAY_SUFFIX = r"(?:er|ère|re|e|ste|de|st|nd|rd|th)?"
 _MONTH_WORD = r"[^\W\d_]{3,10}"
-# Dates are found from their year backwards: the costly part of a date pattern (month names in four languages)
+# Dates are found from their year backwards: the costly part of a date pattern (month names in seven languages)
 # then only runs on the few characters in front of a year, and years are found with str.find, which is ~20x
 # faster than any regular expression scan of a long summary.
 _NUMERIC_BEFORE = re.compile(r"(?<!\d)(\d{1,2})([/.-])(\d{1,2})\2$")
@@ -174,7 +154,7 @@ def _date_near(text: str, start: int, end: int) -> tuple[int, int, date] | None:
         before = _BEFORE_YEAR.search(text, max(0, start - 32), start)
         if before is None:
             return None
-        month = _MONTHS.get((before["m1"] or before["m2"]).lower())
+        month = MONTHS.get((before["m1"] or before["m2"]).lower())
         if month is None:
             return None
         return before.start(), end, date(year, month, int(before["d1"] or before["d2"]))

@@ -9,7 +9,8 @@ the order they are trusted (config/kinds.toml says the same for the people who e
   2. the vocabulary of calls, events and tenders in FR/NL/EN (config/kinds.toml), in the title (counts double)
      and the summary;
   3. dates: a deadline backs a call or tender, a start backs an event;
-  4. nothing of the above: news.
+  4. nothing of the above: news. A text about none of Smart's trades (a word of sectors.toml `off_topic`:
+     football, share prices, gadgets) is news unless its title names the kind, or an event if it has a start.
 
 Matching reuses the sector taxonomy's word tables (refine.sectors.Taxonomy): each distinct token's verdict is
 memoised, so classifying an item is a tokenising pass plus dict lookups. `classify_batch` runs a whole batch in
@@ -25,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from refine.keywords import Hit
-from refine.sectors import KeywordTables, Taxonomy
+from refine.sectors import OFF_TOPIC, KeywordTables, Taxonomy
+from refine.sectors import taxonomy as sector_taxonomy
 from vigie.core.config import compiled_once, load_toml
 from vigie.core.errors import SectorsConfigError
 
@@ -92,6 +94,17 @@ def _count(in_title: set[str], in_summary: set[str]) -> _Scores:
     return strong, weak
 
 
+def _named_in_title(strong: dict[str, int]) -> bool:
+    return any(score >= 2 for score in strong.values())  # 2 points for a word in the title (_count)
+
+
+def _off_topic(title: str, summary: str) -> bool:
+    words = sector_taxonomy()
+    return OFF_TOPIC in words.sectors_of_text(title) or OFF_TOPIC in words.sectors_of_text(
+        summary[:SUMMARY_CHARS]
+    )
+
+
 def _best(scores: dict[str, int], declared: str | None) -> str | None:
     if not scores:
         return None
@@ -124,6 +137,10 @@ def classify(
     if family in EVENT_FAMILIES and declared == "event":
         return "event", f"structured:{family}"  # a calendar entry without a readable start: quarantined, kept
     strong, weak_scores = _scores(words, title or "", summary or "")
+    if not _named_in_title(strong) and _off_topic(title or "", summary or ""):
+        # A football report that names "Grant Gillespie" or the transfer "deadline": in a text about none of
+        # Smart's trades (sectors.toml `off_topic`), only the title saying what it is makes an opportunity.
+        return ("event", "start-date") if has_start else ("news", "off-topic")
     kind = _best(strong, declared)
     if has_start and kind == "call" and strong.get("event", 0) >= strong["call"]:
         kind = "event"  # an info session about a call: what one does on that date is attend

@@ -82,13 +82,20 @@ def gc_paused() -> Iterator[None]:
     """No cyclic garbage collection inside the block. Refining creates millions of small acyclic objects (freed
     by reference counting anyway), and each of them counts towards the next collection, whose full passes walk
     every object of the process, the whole batch included: measured 9% of the serial refine time of 100,000
-    items, and more in the process that receives the workers' items."""
+    items, and more in the process that receives the workers' items.
+
+    On the way out, what the block kept (the batch's items) goes straight to the oldest generation (freeze, then
+    unfreeze: two list splices, no object walked). Re-enabled as it was, the first allocation would start a
+    young-generation collection over every object the block made, and a second one later as they age: 0.49 s
+    for 40,000 items, 5% of their refine time, for objects that live on anyway."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

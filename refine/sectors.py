@@ -12,7 +12,7 @@ a sector is kept when its weight reaches what the item's context asks.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -67,14 +67,28 @@ class Taxonomy:
     cpv_lengths: tuple[int, ...]
     cpv_without_keywords: tuple[str, ...]
     matcher: KeywordMatcher
+    # prefix -> sector ids given only with the text's backing, even by the main code (sectors.toml `cpv_backed`)
+    cpv_backed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # sector -> CPV prefixes under which its keywords mean something else (sectors.toml `not_when_cpv`)
+    not_when_cpv: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def sectors_of_cpv(self, codes: list[str]) -> set[str]:
+    def sectors_of_cpv(self, codes: list[str], *, backed: bool = False) -> set[str]:
+        """Sectors the codes' prefixes give (`backed`: those of the `cpv_backed` prefixes instead)."""
         found: set[str] = set()
+        if backed:  # a few prefixes: looked at one by one
+            for prefix, sids in self.cpv_backed.items():
+                if any(str(code).startswith(prefix) for code in codes):
+                    found.update(sids)
+            return found
         for code in codes:
             digits = str(code)[:8]
             for n in self.cpv_lengths:
                 found.update(self.cpv.get(digits[:n], ()))
         return found
+
+    def muted_by_codes(self, codes: list[str]) -> set[str]:
+        """Sectors whose keywords mean something else under one of these codes (`not_when_cpv`)."""
+        return {s for s, prefixes in self.not_when_cpv.items() if any(c.startswith(prefixes) for c in codes)}
 
     def keywords_apply(self, codes: list[str]) -> bool:
         """False when every CPV code is building works or goods: their text says nothing about our sectors."""
@@ -160,6 +174,8 @@ def _load(path: Path) -> Taxonomy:
 
     ids: list[str] = []
     cpv: dict[str, list[str]] = {}
+    backed: dict[str, list[str]] = {}
+    muted: dict[str, tuple[str, ...]] = {}
     words = KeywordTables()
     for n, sector in enumerate(sectors, 1):
         sid = sector.get("id")
@@ -170,14 +186,13 @@ def _load(path: Path) -> Taxonomy:
         if sid in ids:
             raise SectorsConfigError(f"{path}: sector {sid!r} is defined twice")
         ids.append(sid)
-        for prefix in sector.get("cpv", []):
-            prefix = str(prefix).split("-")[0].strip()
-            if not prefix.isdigit() or not 2 <= len(prefix) <= 8:
-                raise SectorsConfigError(
-                    f"{path}: sector {sid!r}: cpv prefix {prefix!r} should be 2 to 8 digits"
-                )
-            cpv.setdefault(prefix, []).append(sid)
         where = f"{path}: sector {sid!r}"
+        for prefix in _prefixes(sector, "cpv", where):
+            cpv.setdefault(prefix, []).append(sid)
+        for prefix in _prefixes(sector, "cpv_backed", where):
+            backed.setdefault(prefix, []).append(sid)
+        if sector.get("not_when_cpv"):
+            muted[sid] = tuple(_prefixes(sector, "not_when_cpv", where))
         words.add(sid, sector.get("keywords", {}), f"{where}: keywords", SectorsConfigError)
         words.add(sid, sector.get("strong", {}), f"{where}: strong", SectorsConfigError, strong=True)
         words.add(NOT_WHEN + sid, sector.get("not_when", {}), f"{where}: not_when", SectorsConfigError)
@@ -189,7 +204,23 @@ def _load(path: Path) -> Taxonomy:
         cpv_lengths=tuple(sorted({len(k) for k in cpv})),
         cpv_without_keywords=tuple(str(p) for p in data.get("cpv_without_keywords", [])),
         **words.compiled(),
+        cpv_backed={k: tuple(v) for k, v in backed.items()},
+        not_when_cpv=muted,
     )
+
+
+def _prefixes(sector: dict, key: str, where: str) -> list[str]:
+    """A sector's list of CPV prefixes under `key`, checked: 2 to 8 digits (a check digit "-9" is dropped)."""
+    values = sector.get(key, [])
+    if not isinstance(values, list):
+        raise SectorsConfigError(f"{where}: {key} should be a list of CPV prefixes")
+    prefixes = []
+    for value in values:
+        prefix = str(value).split("-")[0].strip()
+        if not prefix.isdigit() or not 2 <= len(prefix) <= 8:
+            raise SectorsConfigError(f"{where}: {key} prefix {prefix!r} should be 2 to 8 digits")
+        prefixes.append(prefix)
+    return prefixes
 
 
 # The compiled taxonomy of config/sectors.toml (compiled once; pass `path` to compile another file).
@@ -215,6 +246,8 @@ def tag_sectors(
     of `text` (which starts with the title) add a sector beside CPV sectors only when the title names it.
     Without CPV sectors, keyword evidence decides (module docstring): news and off-topic texts need more of it.
     Works or goods tenders are not tagged from their text (their other codes' sectors still need its backing).
+    `cpv_backed` prefixes (sectors.toml) count as additional codes even as the main code; under a sector's
+    `not_when_cpv` prefixes its keywords are left out (neither a sector by themselves nor backing a code).
     The source's `defaults` are a weak prior: they add 1 to a sector's evidence, and are kept for opportunities,
     not for news (a football report in a culture feed is not culture). Without `title`, every keyword counts
     as a title mention."""
@@ -222,15 +255,19 @@ def tag_sectors(
     found: set[str] = set()
     extra: set[str] = set()
     text_applies = True
+    muted: set[str] = set()
     if cpv:
         codes = _cpv_codes(cpv)
         if codes:
             found = tax.sectors_of_cpv(codes[:1])
-            extra = tax.sectors_of_cpv(codes[1:]).difference(found)
+            extra = (tax.sectors_of_cpv(codes[1:]) | tax.sectors_of_cpv(codes, backed=True)).difference(found)
             text_applies = tax.keywords_apply(codes)
+            muted = tax.muted_by_codes(codes) if tax.not_when_cpv else muted
     by_codes = bool(found or extra)
     if text_applies or extra:
         weights, in_title, off_topic = tax.evidence(text, title)
+        if muted and weights:  # a new dict: the Evidence is shared
+            weights = {s: w for s, w in weights.items() if s not in muted}
         if extra and weights:
             found.update(
                 s for s in extra if s in weights and (s in in_title or weights[s] >= EVIDENCE_OPPORTUNITY)

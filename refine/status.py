@@ -10,12 +10,17 @@ cancellation, a contract completion; the notice type wins over the dates):
 4. The source says forthcoming and gives no opening date that has passed: forthcoming; except a prior information
    notice (hint "prior information") with a deadline still ahead: a date to express interest or apply by makes it a
    call for competition, open (the parser sees the structured dates, refine also finds one in the text).
-5. Otherwise open (an item being published is open unless something says otherwise).
+5. A tender, or an announcement the source calls forthcoming (planned, prior information), with no deadline
+   and no opening date, published more than STALE_AFTER ago: closed. A prior information notice covers at most
+   the 12 months after it is sent (Directive 2014/24/EU, art. 48) and a tender notice says when offers are due: a
+   2017 planning record is not forthcoming in 2026. Calls are left open (rolling calls have no deadline), and
+   so is a notice whose stated deadline refine set aside as implausible (a qualification system "until 2099").
+6. Otherwise open (an item being published is open unless something says otherwise).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 # Source vocabulary (TED, e-Procurement, SEDIA, OCDS, feeds) -> our statuses.
 _HINTS = {
@@ -59,6 +64,8 @@ _HINTS = {
     "tender": "open",
     "ongoing": "open",
 }
+STALE_AFTER = timedelta(days=365)
+STATUS_AGED_OUT = "status_aged_out"  # the item's flag when rule 5 closed it
 TERMINAL = ("cancelled", "awarded")  # final states only the source can tell
 PRIOR_INFORMATION = frozenset({"prior information", "prior-information", "pin"})
 
@@ -78,7 +85,10 @@ def compute_status(
     deadline: datetime | None = None,
     starts: datetime | None = None,
     ends: datetime | None = None,
+    stale_after: timedelta | None = STALE_AFTER,
 ) -> str:
+    """The status at `now` (module docstring). `stale_after=None`: rule 5 does not apply (the source stated a
+    deadline that refine set aside: a qualification system "until 2099" runs for years)."""
     source = normalise_hint(hint)
     if source in TERMINAL:
         return source
@@ -95,7 +105,24 @@ def compute_status(
         return "closed"  # closed early, or the source knows better than a stale deadline
     if (published is not None and published > now) or (starts is not None and starts > now):
         return "forthcoming"
+    if stale_after is not None and aged_out(kind, source, now, published, deadline, starts, stale_after):
+        return "closed"
     if source == "forthcoming" and starts is None:
         prior = str(hint).strip().lower() in PRIOR_INFORMATION
         return "open" if prior and deadline is not None else "forthcoming"
     return "open"
+
+
+def aged_out(
+    kind: str,
+    source: str | None,
+    now: datetime,
+    published: datetime | None,
+    deadline: datetime | None,
+    starts: datetime | None,
+    stale_after: timedelta = STALE_AFTER,
+) -> bool:
+    """Rule 5: a tender or a forthcoming announcement with no date ahead, published more than `stale_after` ago."""
+    if deadline is not None or starts is not None or published is None:
+        return False
+    return (kind == "tender" or source == "forthcoming") and now - published > stale_after

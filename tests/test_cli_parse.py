@@ -142,6 +142,27 @@ def test_single_call_page_with_kind_call_is_one_item():
     assert (item["kind"], item["title"]) == ("call", "Appel à projets Résidences 2027")
 
 
+def test_relative_links_resolve_against_the_address_given():
+    page = DEMO_SITE / "events" / "extruct_schemaorg_event_002.html"
+    done = parse(page, "--url", "https://www.songkick.com/venues/1/calendar")
+    assert done.returncode == 0, done.stderr
+    urls = [json.loads(line)["url"] for line in done.stdout.splitlines()]
+    assert "https://www.songkick.com/venues/1/foo-fighters-may20-fedexforum" in urls
+    # without it, they resolve against the saved file, as a browser opening it would
+    alone = [json.loads(line)["url"] for line in parse(page).stdout.splitlines()]
+    assert page.with_name("foo-fighters-may20-fedexforum").as_uri() in alone
+
+
+def test_an_address_that_is_not_http_is_one_line_and_exit_2():
+    done = parse(DEMO_SITE / "events" / "extruct_schemaorg_event_002.html", "--url", "ftp://x.org/a")
+    assert done.returncode == 2
+    assert (
+        done.stderr.strip()
+        .splitlines()[-1]
+        .endswith("--url 'ftp://x.org/a' should be an http:// or https:// address")
+    )
+
+
 def test_no_corpus_file_refuses_all_its_records(shared_corpus):
     """Issue 13, done when: every readable file gives items or a clean `0 items`; a file that cannot be read is
     one line (exit 2). What must not happen: a file read whose every record is refused."""

@@ -90,6 +90,15 @@ def test_a_deadline_alone_makes_a_call():
     assert _kind("Quinzaine des réalisateurs", declared=None, has_deadline=True) == ("call", "deadline")
 
 
+def test_a_call_word_in_the_body_of_a_football_report_is_no_call():
+    # as in a sports feed's live report: a player named Grant, the transfer "deadline" and its date
+    report = "Dundee United have signed Grant Gillespie from Hamilton before the transfer deadline."
+    assert _kind("Transfer deadline day – live!", report, has_deadline=True) == ("news", "off-topic")
+    # the same words without the football are a call, and a title that says so keeps it one
+    assert _kind("Deadline day", "A grant for makers, apply before the deadline.")[0] == "call"
+    assert _kind("Open call: a film about football", report) == ("call", "text:call")
+
+
 def test_batch_gives_the_same_answers_in_order():
     rows = [
         {"title": "Appel à projets", "family": "feed"},

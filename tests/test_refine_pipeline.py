@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 import types
@@ -206,6 +207,28 @@ def test_status_from_dates_and_hints(pipeline: types.ModuleType) -> None:
     assert by_native["yesterday"]["status"] == "closed"
 
 
+def test_a_plan_or_a_tender_with_no_date_ahead_ages_out(pipeline: types.ModuleType) -> None:
+    records = [
+        _ted_notice(native_id="plan-2017", status="planned", deadline_at=None, published_at="2017-03-01"),
+        _ted_notice(native_id="plan-2026", status="planned", deadline_at=None, published_at="2026-06-01"),
+        _ted_notice(native_id="tender-2019", deadline_at=None, published_at="2019-05-01"),
+        _feed_call(native_id="rolling-call", summary="", published_at="2019-05-01"),
+        # a qualification system valid "until 2099": the date is set aside, the system still runs
+        _ted_notice(native_id="system", deadline_at="2099-12-31T23:59:00+01:00", published_at="2019-05-01"),
+    ]
+    by_native = {item["native_id"]: item for item in pipeline.refine(records, now=NOW).items}
+    assert by_native["plan-2017"]["status"] == "closed"
+    assert "status_aged_out" in by_native["plan-2017"]["flags"]
+    assert by_native["plan-2026"]["status"] == "forthcoming"
+    assert by_native["tender-2019"]["status"] == "closed"
+    assert (
+        by_native["rolling-call"]["status"] == "open"
+    )  # a call with no deadline may take applications all year
+    assert "status_aged_out" not in by_native["rolling-call"]["flags"]
+    assert by_native["system"]["status"] == "open"
+    assert "deadline_implausible" in by_native["system"]["flags"]
+
+
 def test_record_without_identifier_gets_an_url_hash(pipeline: types.ModuleType) -> None:
     first = pipeline.refine(
         [_feed_call(native_id=None, url="https://www.fwb.be/appel?id=9&utm_source=x")], now=NOW
@@ -316,3 +339,21 @@ def test_a_title_vigie_wrote_says_nothing_of_the_language(pipeline: types.Module
     assert items["gen"]["language"] is None
     assert items["gen-de"]["language"] == "de"
     assert items["gen"]["title"] == "Workshop · 2027-03-12 19:00"
+
+
+def test_the_batch_kept_goes_to_the_oldest_generation_unwalked(pipeline: types.ModuleType) -> None:
+    # the collector is paused while refining (gc_paused) and then handed the items as long-lived: no young
+    # collection walks a whole batch the moment it is re-enabled
+    items = pipeline.refine([_feed_call(native_id=f"n{i}") for i in range(50)], now=NOW).items
+    assert gc.isenabled()
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert all(id(item) in oldest for item in items)
+
+
+def test_a_collector_paused_by_the_caller_stays_paused(pipeline: types.ModuleType) -> None:
+    gc.disable()
+    try:
+        pipeline.refine([_feed_call()], now=NOW)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -110,7 +110,13 @@ def test_news_rows_agree_with_the_kinds_set():
     # CPV codes backed by the text, `context` words, 12 UK notices: tuned 0.931/0.903, held-out 0.800/0.709 on
     # 175/157 rows. Then DIY workshop words, a keyword inside a context phrase is context, Horizon's template,
     # IT consultancy codes (issue 14, kinds.tsv recall): tuned 0.935/0.916 (held-out measured by the lead).
-    [("tuned", 0.925, 0.905), ("held-out", 0.79, 0.70)],
+    # Then 119 real notices never used before (52 tuned, 67 held-out; issue 14, point 3): the tuned half fell to
+    # 0.825/0.910 on 227 rows, and the rules written on their misses (restoration-work and IT-services codes,
+    # building "design", video as a tool, an owner's "patrimoine", laundry...) brought it to 0.895/0.921, the old
+    # 175 tuned rows unchanged at 0.935/0.916. The tuned threshold follows the larger, harder half. Held-out, 224
+    # rows (67 of them never seen by anyone): 0.747/0.736, short of the issue's 0.90/0.80 target; its threshold
+    # guards what is reached against regression, it is not the target.
+    [("tuned", 0.885, 0.91), ("held-out", 0.735, 0.72)],
 )
 def test_precision_and_recall_on_labelled_set(part, precision, recall):
     _resolved_rows()  # skips when the shared corpus is absent
@@ -472,3 +478,95 @@ def test_civic_integration_says_who_takes_part():
 def test_auditing_is_consulting():
     assert "consulting" in tag_sectors("Auditing services for the agency", [], [])
     assert "consulting" not in tag_sectors("Auditorium seating", [], [])
+
+
+# Rules added on 2026-12-02 (issue 14, point 3) from the misses of 119 real notices (TED R2 award, contest and
+# competition notices; UK Contracts Finder releases) never used before: one test per rule.
+
+
+def test_restoration_works_are_heritage_only_when_the_text_says_so():
+    # 45454100 "restoration work" is where buyers file any renovation (cpv_backed)
+    title = "Restauratie van de glasramen van de Sint-Martinuskerk"
+    assert tag_sectors(title, ["45454100"], [], title=title) == ["heritage"]
+    title = "Mise en accessibilité des locaux du siège social — réhabilitation électrique des bureaux"
+    assert tag_sectors(title, ["45454100", "45410000"], [], title=title) == []
+    assert _tag("", ["45212350"]) == ["heritage"]  # buildings of historical interest: the code alone says it
+
+
+def test_advertising_consultancy_is_communication_not_audiovisual():
+    assert _tag("", ["79341100"]) == ["communication"]
+    title = "Recrutement d'un cabinet pour l'élaboration d'un plan de communication"
+    assert tag_sectors(title, ["79341100"], [], title=title) == ["communication"]
+
+
+def test_information_technology_services_are_digital_not_consulting():
+    assert _tag("", ["72222300"]) == ["digital"]  # "information technology services": any IT service
+    assert _tag("", ["72222100"]) == ["digital", "consulting"]  # IT strategic review: IT consultancy
+    assert _tag("", ["72220000"]) == ["digital", "consulting"]
+
+
+def test_printing_services_are_writing_and_publishing():
+    assert _tag("", ["79800000"]) == ["writing-publishing"]
+    assert _tag("", ["79822500"]) == ["design"]  # graphic design stays design, under the same division
+
+
+def test_design_in_a_building_tender_is_the_buildings():
+    # not_when_cpv: under architecture and engineering codes (71...), "design" is the building's
+    title = "Art Hall - Planning and design contest"
+    assert tag_sectors(title, ["71220000", "71240000"], [], title=title) == ["architecture"]
+    title = "Design team for a new library"
+    text = f"{title}. A fully integrated design team for the design and delivery of a new library."
+    assert tag_sectors(text, ["71315200", "71200000"], [], title=title) == ["architecture"]
+    title = "Design of the new visual identity"  # no building code: the Design trade
+    assert tag_sectors(title, [], [], title=title) == ["design"]
+    assert _tag("", ["79933000", "71220000"]) == ["design"]  # the design code itself still applies
+
+
+def test_video_as_a_tool_for_talking_or_watching_is_not_audiovisual():
+    title = "Video Consultation Platform"
+    assert tag_sectors(title, ["48000000"], [], title=title) == ["digital"]
+    title = "Mission de vidéo-surveillance et de gardiennage du site"
+    assert tag_sectors(title, [], [], title=title) == []
+    assert tag_sectors("Video production", [], [], title="Video production") == ["audiovisual"]
+
+
+def test_an_owners_patrimoine_and_asbestos_surveys_are_not_heritage():
+    title = "Tierce maintenance applicative du patrimoine web et numérique de la Métropole"
+    assert tag_sectors(title, ["72500000"], [], title=title) == ["digital"]
+    title = "Diagnostics de repérage amiante sur le patrimoine de la société"
+    assert tag_sectors(title, ["71621000"], [], title=title) == []
+    title = "Valorisation du patrimoine culturel de la commune"
+    assert tag_sectors(title, [], [], title=title) == ["heritage"]
+
+
+def test_an_auteur_de_projet_is_no_author_and_site_safety_is_no_care():
+    title = (
+        "Désignation d'auteur(s) de projet pour l'aménagement des places, comprenant la coordination santé "
+        "phase projet/réalisation"
+    )
+    assert tag_sectors(title, ["71200000"], [], title=title) == ["architecture"]
+    title = "Mission de coordination sécurité et santé des chantiers"
+    assert "social-health" not in tag_sectors(title, [], [], title=title)
+    assert "social-health" in tag_sectors("Santé mentale des jeunes", [], [])
+
+
+def test_laundry_is_not_the_textile_trade():
+    title = "Prestations d'entretien des articles textiles utilisés par le centre hospitalier"
+    assert tag_sectors(title, ["98310000"], [], title=title) == []
+    assert tag_sectors("Linen and laundry services for the hospital textiles", [], []) == []
+
+
+def test_french_conservation_is_heritage_not_nature():
+    title = "Préparation du déménagement du centre de conservation et d'études"
+    assert tag_sectors(title, ["92521200"], [], title=title) == ["heritage"]
+    assert "environment" in tag_sectors("Nature conservation grants for local groups", [], [])
+
+
+def test_new_cpv_keys_are_checked(tmp_path):
+    path = tmp_path / "sectors.toml"
+    path.write_text('[[sector]]\nid = "design"\ncpv = ["7993"]\nnot_when_cpv = ["7x"]\n', encoding="utf-8")
+    with pytest.raises(SectorsConfigError, match=r"sector 'design': not_when_cpv prefix '7x' should be"):
+        taxonomy(path)
+    path.write_text('[[sector]]\nid = "heritage"\ncpv = ["925"]\ncpv_backed = "454541"\n', encoding="utf-8")
+    with pytest.raises(SectorsConfigError, match=r"sector 'heritage': cpv_backed should be a list"):
+        taxonomy(path)

@@ -6,10 +6,11 @@
 the tuned half only): per-kind precision/recall, the share of news that would reach a newsletter (classified
 as call, tender or event), opportunities recognised (an expected call/tender/event not classified as news), kind
 accuracy among opportunities, sector macro precision/recall over the sectors labelled in that half, and fit
-agreement on calls and tenders. Rows whose text is a reference into the shared corpus ("@article:N") are read
-from ../shared/corpus, and skipped (counted) when it is absent. A tender's notice is parsed from its `origin`: a
-file of ../shared/corpus, or a real notice kept with the tests (origin "tests/fixtures/...", gzipped). The last
-line printed is one JSON object.
+agreement on calls and tenders. As in a run, a row whose record states no deadline gets one from its text when
+refine.deadline_text finds one (refine.dates does so before the kind is decided). Rows whose text is a reference
+into the shared corpus ("@article:N") are read from ../shared/corpus, and skipped (counted) when it is absent. A
+tender's notice is parsed from its `origin`: a file of ../shared/corpus, or a real notice kept with the tests
+(origin "tests/fixtures/...", gzipped). The last line printed is one JSON object.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import importlib.util
 import json
 import sys
 from collections import Counter
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from refine.dates import EARLIEST_YEAR, MAX_YEARS_AHEAD  # noqa: E402
+from refine.deadline_text import find_deadline  # noqa: E402
 from refine.fit import call_signals, decide, tender_signals  # noqa: E402
 from refine.kind import classify  # noqa: E402
 from refine.sectors import tag_sectors  # noqa: E402
@@ -85,15 +89,15 @@ def notice_record(row: dict[str, str]) -> dict[str, Any]:
 def predict(row: dict[str, str]) -> dict[str, Any]:
     """What refine's taggers say of one labelled row: kind, sectors, fit (a tender's fit from its notice's own
     fields, read by parsing the row's corpus file, as refine.fit reads them in a run)."""
+    text = f"{row['title']}. {row['summary']}" if row["summary"] else row["title"]
     kind, reason = classify(
         row["title"],
         row["summary"],
         family=row["family"] or None,
         declared=row["declared"] or None,
-        has_deadline=bool(row["has_deadline"]),
+        has_deadline=bool(row["has_deadline"]) or _deadline_in_text(text, row["declared"]),
         has_start=bool(row["has_start"]),
     )
-    text = f"{row['title']}. {row['summary']}" if row["summary"] else row["title"]
     cpv = [c for c in row["cpv"].split(",") if c]
     sectors = tag_sectors(text, cpv, [], title=row["title"], news=kind == "news")
     fit = None
@@ -104,6 +108,18 @@ def predict(row: dict[str, str]) -> dict[str, Any]:
         item = {k: record.get(k) for k in ("budget_amount", "budget_currency")}
         fit = decide(tender_signals({**item, "cpv": cpv, "title": row["title"]}, record))
     return {"kind": kind, "reason": reason, "sectors": set(sectors), "fit": fit}
+
+
+def _deadline_in_text(text: str, declared: str) -> bool:
+    """As refine.dates does before the kind is decided: a record that states no deadline, and is not declared
+    an event, gets one from its text ("Deadline: 30 May 2016 ..."), if it falls in the years refine accepts."""
+    if declared == "event":
+        return False
+    found = find_deadline(text)
+    return found is not None and EARLIEST_YEAR <= found[0].year <= _LATEST_YEAR
+
+
+_LATEST_YEAR = datetime.now(UTC).year + MAX_YEARS_AHEAD
 
 
 def _ratio(num: int, den: int) -> float | None:

@@ -85,3 +85,16 @@ def jsonld_blocks(tree: etree._Element) -> Iterator[Any]:
                 break
             except (ValueError, TypeError):
                 continue
+
+
+def worded(title: str | None) -> bool:
+    """A title says something in words: "5,640,000" or "2719-2016" (a value, a file number) does not."""
+    return bool(title) and any(c.isalpha() for c in title or "")
+
+
+def title_from(text: str | None, limit: int = 160) -> str | None:
+    """A title made of a description, for a notice whose own title is no title: its start, cut on a word."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text or None
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"

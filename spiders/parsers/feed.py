@@ -26,6 +26,7 @@ import feedparser
 
 from spiders.parsers import _json, feed_event, feed_large
 from spiders.parsers._text import absolute, first_markup, head_text, stable_id
+from spiders.parsers.feed_dates import localized_rfc822
 from vigie.core.errors import ParseError
 from vigie.core.items import new_raw
 from vigie.core.languages import normalise_lang
@@ -184,6 +185,8 @@ def _entry_record(
     summary, summary_lang = _longest_text(entry)
     # dict.get: FeedParserDict maps a missing key to another with a DeprecationWarning; the plain lookup does not
     published = _utc(dict.get(entry, "published_parsed")) or _utc(dict.get(entry, "updated_parsed"))
+    if not published and (moment := localized_rfc822(entry.get("published") or entry.get("updated"))):
+        published = moment.isoformat()  # "Seg, 24 Set 2018 …": a month named in the feed's language
     link = absolute(entry.get("link"), base)
     native_id = (
         squash(entry.get("id"))

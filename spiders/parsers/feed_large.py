@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from spiders.parsers import _json
+from spiders.parsers.feed_dates import localized_rfc822
 from vigie.core.errors import ParseError
 
 LARGE_FEED_BYTES = 4 * 2**20
@@ -57,7 +58,9 @@ def _utc_tuple(value: str) -> tuple[int, ...] | None:
         try:
             moment = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
-            return None
+            moment = localized_rfc822(value)  # a month named in the feed's language
+            if moment is None:
+                return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).timetuple()[:6]

@@ -7,7 +7,8 @@ Reading rules, from calendars as agendas really publish them:
   structured location) when that agrees with the LOCATION's country, else of the country its LOCATION ends with
   ("…, 14469 Potsdam, Deutschland", "…, Cleveland, OH 44114"), else by the raw-record convention as Europe/Brussels
   local time, the best guess for a Belgian agenda. `country` comes from the LOCATION, else from the GEO.
-- all-day events (DATE values): starts_at "YYYY-MM-DD", ends_at the last day (DTEND is exclusive).
+- all-day events (DATE values): starts_at "YYYY-MM-DD", ends_at the last day (DTEND is exclusive); their days are
+  those of their place's zone, else of the calendar's X-WR-TIMEZONE (a Pacific calendar's day ends in Pacific time).
 - no DTEND: DURATION when given, else no end.
 - recurrence (RRULE/RDATE): spiders.parsers.ics_recur expands each series over a bounded window (from now to a
   horizon of 90 days by default), each occurrence with its own native_id, UID@original start (its RECURRENCE-ID),
@@ -31,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 import x_wr_timezone
@@ -40,12 +42,38 @@ from spiders.parsers import ics_event, ics_recur, ics_repair
 from spiders.parsers._text import absolute, head_text, iso, stable_id
 from vigie.core.errors import ParseError
 from vigie.core.items import new_raw
+from vigie.core.timezone import BRUSSELS
 
 FAMILY = "ics"
 
 _BEGIN = re.compile(r"^\s*BEGIN:(VCALENDAR|VEVENT)\s*$", re.I | re.M)
 # What a VEVENT may hold without saying anything (an export's skeleton).
 _BARE = {"UID", "DTSTAMP", "SEQUENCE", "CREATED", "LAST-MODIFIED"}
+
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+
+
+def _zone_name(name: str | None) -> str | None:
+    try:
+        return ZoneInfo(name.strip()).key if name and name.strip() else None
+    except (ValueError, ZoneInfoNotFoundError):
+        return None
+
+
+def _event_url(value: str | None, base: str) -> str | None:
+    """An event's URL: RFC 5545 wants an absolute URI. A bare host (`www.x.be/agenda`) gets https; a path (`/e/1`)
+    is the calendar's site's; a word (`URL:F`, a form left half-filled) is no address, not a file next to it."""
+    if not value or " " in value.strip():
+        return None
+    value = value.strip()
+    if _SCHEME.match(value) and not value.lower().startswith(("file:", "javascript:")):
+        return value
+    if value.lower().startswith("www."):
+        return f"https://{value}"
+    if value.startswith("/") and base.startswith(("http://", "https://")):
+        return absolute(value, base)
+    return None
 
 
 def sniff(head: bytes, filename: str) -> bool:
@@ -70,6 +98,7 @@ def parse(
 def _records(
     calendar: icalendar.Calendar, *, source: str, url: str, options: Mapping[str, Any], what: str
 ) -> Iterator[dict]:
+    day_zone = _zone_name(ics_event.text(calendar, "X-WR-TIMEZONE"))  # the calendar's days are its zone's
     with contextlib.suppress(Exception):  # a bad X-WR-TIMEZONE leaves the times as written
         calendar = x_wr_timezone.to_standard(calendar)
     win = ics_recur.window(options, what)
@@ -101,14 +130,27 @@ def _records(
         # An override whose master is not in the file (a CalDAV range export, a master deleted upstream) is still one
         # occurrence of a series: UID alone would give every such override of the series the same native_id.
         yield _record(
-            event, source=source, url=url, kind=kind, occurrence="RECURRENCE-ID" in event, name=name
+            event,
+            source=source,
+            url=url,
+            kind=kind,
+            occurrence="RECURRENCE-ID" in event,
+            name=name,
+            day_zone=day_zone,
         )
     timezones = calendar.walk("VTIMEZONE")
     budget = ics_recur.MAX_PER_FILE
 
     def make(component: icalendar.Event, status: str | None, flags: list[str]) -> dict | None:
         record = _record(
-            component, source=source, url=url, kind=kind, occurrence=True, status=status, name=name
+            component,
+            source=source,
+            url=url,
+            kind=kind,
+            occurrence=True,
+            status=status,
+            name=name,
+            day_zone=day_zone,
         )
         if record["starts_at"] is None:
             return None
@@ -170,6 +212,7 @@ def _record(
     occurrence: bool,
     name: str,
     status: str | None = None,
+    day_zone: str | None = None,
 ) -> dict:
     bounds = ics_event.bounds(event)
     starts_at, ends_at, zone = bounds or (None, None, None)
@@ -196,13 +239,17 @@ def _record(
     coords = dict(zip(("latitude", "longitude"), point, strict=True))
     if zone is None and place_zone and starts_at and len(starts_at) == 19:
         zone = place_zone  # a floating time, at a place the calendar locates
+    elif zone is None and starts_at and len(starts_at) == 10:
+        # an all-day event: the days of its place, else of its calendar (a day with no zone is Brussels')
+        zone = place_zone or day_zone
+        zone = None if zone == BRUSSELS.key else zone
     created = ics_event.value(event, "CREATED")
     return new_raw(
         source,
         FAMILY,
         kind=kind,
         native_id=native_id,
-        url=absolute(ics_event.text(event, "URL"), url),
+        url=_event_url(ics_event.text(event, "URL"), url),
         title=title,
         summary=ics_event.text(event, "DESCRIPTION"),
         starts_at=starts_at,

@@ -13,11 +13,19 @@ the class of file it is for, and leaves a well-formed calendar untouched (each l
 - components Vigie does not read (VFREEBUSY, VTODO, VJOURNAL) are dropped first: a broken busy period (ics-parser's
   sample: `FREEBUSY:20170623T070000Z/20170223T110000Z`, an end before its start) made icalendar refuse the file
   and its 21 events.
+- a quoted TZID that swallows the value (Outlook: `DTSTART;TZID="W. Europe Standard Time:20200609T090000"`): the
+  event has no readable start. The closing quote goes back before the value.
+- a zone named by its Outlook display name and defined nowhere in the file (`TZID="(UTC-05:00) Eastern Time (US
+  and Canada)"`): icalendar leaves the time naive, read as Brussels time. The parameter is given the IANA zone the
+  name means (spiders.parsers.ics_zones), which recurrences keep too.
 """
 
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
+
+from spiders.parsers.ics_zones import display_zone
 
 _LINE = re.compile(r"^(BEGIN|END):([A-Z-]+)\s*$", re.I)
 _BLANK_TZID_PARAM = re.compile(r";TZID=(?=[:;])", re.I)
@@ -26,6 +34,10 @@ _BLANK_TZID_LINE = re.compile(r"^TZID:\s*$", re.I | re.M)
 _TZID_LINE = re.compile(r"^TZID:[^\r\n]*\r?\n", re.I | re.M)
 _UNREAD_BEGIN = re.compile(r"^BEGIN:(?:VFREEBUSY|VTODO|VJOURNAL)\s*$", re.I | re.M)
 _UNREAD = re.compile(r"^BEGIN:(VFREEBUSY|VTODO|VJOURNAL)\s*?$.*?^END:\1\s*?$\n?", re.I | re.M | re.S)
+_SWALLOWED = re.compile(r';TZID="([^":\r\n]+):(\d{8}(?:T\d{4,6}Z?)?)"[ \t]*$', re.I | re.M)
+_DISPLAY_TZID = re.compile(
+    r';TZID=(?:"(\(\s*(?:UTC|GMT)[^"\r\n]*)"|(\(\s*(?:UTC|GMT)[^)\r\n]*\)[^":;\r\n]*))(?=[:;])', re.I
+)
 UNNAMED = "Unnamed-VTIMEZONE"  # the name a nameless VTIMEZONE is given
 
 
@@ -33,6 +45,9 @@ def repair(text: str) -> str:
     """The calendar text with the damage of the classes above repaired."""
     if _UNREAD_BEGIN.search(text):
         text = _UNREAD.sub("", text)
+    text = _SWALLOWED.sub(r';TZID="\1":\2', text)
+    if _DISPLAY_TZID.search(text):
+        text = _DISPLAY_TZID.sub(lambda m: _iana_tzid(m, text), text)
     if _BLANK_TZID_PARAM.search(text) or _BLANK_TZID_LINE.search(text):
         nameless = [m for m in _VTIMEZONE.finditer(text) if _BLANK_TZID_LINE.search(m.group(0))]
         if len(nameless) == 1:
@@ -48,6 +63,20 @@ def repair(text: str) -> str:
     ):
         text = close_cut(text)
     return text
+
+
+def _iana_tzid(match: re.Match[str], text: str) -> str:
+    name = (match.group(1) or match.group(2)).strip()
+    if re.search(rf"^TZID:\s*\"?{re.escape(name)}\"?\s*$", text, re.I | re.M):
+        return match.group(0)  # the file defines it: its VTIMEZONE wins
+    zone = display_zone(name)
+    if isinstance(zone, ZoneInfo):
+        return f";TZID={zone.key}"
+    offset = zone.utcoffset(None) if zone is not None else None
+    if offset is not None and not offset.total_seconds() % 3600:
+        hours = int(offset.total_seconds() // 3600)
+        return f";TZID=Etc/GMT{-hours:+d}" if hours else ";TZID=UTC"  # Etc/GMT+5 is UTC-05:00
+    return match.group(0)
 
 
 def close_cut(text: str) -> str:

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from spiders.parsers import _json, ocds_releases
+from spiders.parsers._text import title_from, worded
 from spiders.parsers.notice_terms import ocds_terms
 from vigie.core.items import new_raw
 from vigie.core.languages import normalise_lang
@@ -32,7 +33,7 @@ def sniff(head: bytes, filename: str) -> bool:
     if not _json.starts_like_json(head):
         return False
     text = _json.head_text(head)
-    if '"ocid"' in text:
+    if '"ocid"' in text or '"compiledRelease"' in text or '"versionedRelease"' in text:
         return True
     # A package header (long `extensions` lists can push the first ocid past the sniffed head).
     in_package = any(key in text for key in ('"releases"', '"records"', '"extensions"'))
@@ -81,8 +82,10 @@ def _language_names() -> dict[str, str]:
 
 
 def _language(release: Mapping[str, Any], options: Mapping[str, Any]) -> str | None:
+    """The release's language; a code that is no language (Moldova's "md", its country) is none: refine detects."""
     raw = _text(release.get("language")) or _text(options.get("language"))
-    return (normalise_lang(raw) or _language_names().get(fold(raw))) if raw else None
+    code = (normalise_lang(raw) or _language_names().get(fold(raw))) if raw else None
+    return code if code in _language_names().values() else None
 
 
 def _country(release: Mapping[str, Any]) -> str | None:
@@ -183,6 +186,13 @@ def _first_of(release: Mapping[str, Any], section: str, field: str) -> str | Non
     return None
 
 
+def _first_item(release: Mapping[str, Any], section: str) -> str | None:
+    for entry in release.get(section) or []:
+        if isinstance(entry, dict) and (found := _first_of(entry, "items", "description")):
+            return found
+    return None
+
+
 def _record(
     release: Mapping[str, Any],
     history: list[dict],
@@ -195,12 +205,17 @@ def _record(
     tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
     planning = release.get("planning") if isinstance(release.get("planning"), dict) else {}
     budget_info = planning.get("budget") if isinstance(planning.get("budget"), dict) else {}
+    named = _text(tender.get("title"))
     title = (
-        _text(tender.get("title"))
+        (named if worded(named) else None)
         or _first_of(release, "awards", "title")
         or _first_of(release, "contracts", "title")
-        # no title (OCDS 1.0 publishers): what is bought, as its first item says
+        # a title that is only a reference ("2719-2016"): the buyer's description says what it is
+        or (title_from(_text(tender.get("description"))) if named else None)
+        # no title (OCDS 1.0 publishers): what is bought, as its first item says (an award-only release's too)
         or _first_of(tender, "items", "description")
+        or _first_item(release, "awards")
+        or _first_item(release, "contracts")
         or _text(budget_info.get("project"))
         or _text(budget_info.get("description"))
     )

@@ -93,7 +93,12 @@ def processes(doc: Any, what: str) -> Iterator[tuple[str, dict, list[dict], str 
                 release, history = from_record(record)
                 yield "record", release, history, uri
         return
-    if "ocid" in doc and any(k in doc for k in ("compiledRelease", "versionedRelease", "releases")):
+    # A record on its own; some publishers (Prozorro's samples) leave its ocid to the releases inside.
+    if (
+        isinstance(doc.get("compiledRelease"), dict)
+        or isinstance(doc.get("versionedRelease"), dict)
+        or ("ocid" in doc and isinstance(doc.get("releases"), list))
+    ):
         release, history = from_record(doc)
         yield "record", release, history, uri
         return

@@ -19,6 +19,7 @@ as pure functions the spider calls.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
@@ -39,6 +40,8 @@ PAGE_URL = "https://www.uitinvlaanderen.be/agenda/e/-/{}"
 DEFAULT_PAGE_SIZE = 50
 
 _NOT_PUBLIC = {"DRAFT", "REJECTED", "DELETED"}
+_OLD_CONTEXT = re.compile(r'"@context"\s*:\s*"[^"]*/api/1\.0/event\.jsonld"')
+_UITDATABANK_HOST = re.compile(r"(?:uitdatabank|uitinvlaanderen)\.(?:be|dev)\b")
 _LANG_ORDER = ("nl", "fr", "en", "de")
 
 
@@ -78,7 +81,13 @@ def total_items(body: bytes) -> tuple[int, int]:
 def sniff(head: bytes, filename: str) -> bool:
     text = _json.head_text(head)
     return _json.starts_like_json(head) and (
-        "io.uitdatabank.be" in text or "/contexts/event" in text or "uitdatabank" in filename.lower()
+        "io.uitdatabank.be" in text
+        or "/contexts/event" in text
+        or "uitdatabank" in filename.lower()
+        # one event's document of the older API or another instance (io-acc, culudb-silex…): its context
+        # `/api/1.0/event.jsonld`, or a name per language with a UiTdatabank address
+        or bool(_OLD_CONTEXT.search(text))
+        or ('"@context"' in text and bool(_UITDATABANK_HOST.search(text)))
     )
 
 
@@ -165,8 +174,9 @@ def _records(event: Mapping[str, Any], *, source: str) -> Iterator[dict]:
     if str(event.get("workflowStatus") or "").upper() in _NOT_PUBLIC:
         return
     uuid = _uuid(event)
-    lang = normalise_lang(event.get("mainLanguage"))
     names, descriptions = _by_lang(event.get("name")), _by_lang(event.get("description"))
+    # documents of the older API have no mainLanguage: the language the event is named in
+    lang = normalise_lang(event.get("mainLanguage")) or next((code for code in names if code), None)
     if not uuid or not names:
         return
     texts = {

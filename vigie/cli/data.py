@@ -24,6 +24,12 @@ def parse(
         str | None, typer.Option("--source", help="Source name used in ids (default: the file name).")
     ] = None,
     family: Annotated[str | None, typer.Option("--family", help="Skip detection: the format family.")] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url", help="The address the file was saved from: its relative links resolve against it."
+        ),
+    ] = None,
     parse_timeout: Annotated[
         float | None,
         typer.Option("--parse-timeout", help="Seconds the parser may take (default 120, as a run)."),
@@ -44,7 +50,7 @@ def parse(
 
     try:
         limits = parse_limits(parse_timeout, parse_memory)
-        parsed = parse_file(file, kind=kind, source=source, family=family, limits=limits)
+        parsed = parse_file(file, kind=kind, source=source, family=family, limits=limits, url=url)
     except VigieError as exc:
         fail(f"{file}: {exc}")
     except Exception as exc:  # noqa: BLE001 - never a traceback for a bad file

@@ -68,8 +68,9 @@ def print_summary(console: Console, summary: RunSummary, wall: float) -> None:
             console.print(f"  [red]{s.name}[/]: {message}", highlight=False)
         if len(s.errors) > 5:
             console.print(f"  [red]{s.name}[/]: … and {len(s.errors) - 5} more errors", highlight=False)
-        if s.flag and s.status != "ok":
-            console.print(f"  [yellow]{s.name}[/]: {s.flag}", highlight=False)
+        if s.flag:  # on a healthy source, what it says is why fewer items came out (held back by --as-of)
+            style = "yellow" if s.status != "ok" else "dim"
+            console.print(f"  [{style}]{s.name}[/]: {s.flag}", highlight=False)
     if summary.pending_batches:
         console.print(
             f"Recovered {summary.pending_batches} unfinished earlier run(s): their raw records were loaded."
