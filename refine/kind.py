@@ -137,10 +137,23 @@ def classify(
     if family in EVENT_FAMILIES and declared == "event":
         return "event", f"structured:{family}"  # a calendar entry without a readable start: quarantined, kept
     strong, weak_scores = _scores(words, title or "", summary or "")
-    if not _named_in_title(strong) and _off_topic(title or "", summary or ""):
+    kind, reason = _from_words(strong, weak_scores, declared, has_deadline=has_deadline, has_start=has_start)
+    if kind in ("call", "tender") and not _named_in_title(strong) and _off_topic(title or "", summary or ""):
         # A football report that names "Grant Gillespie" or the transfer "deadline": in a text about none of
         # Smart's trades (sectors.toml `off_topic`), only the title saying what it is makes an opportunity.
         return ("event", "start-date") if has_start else ("news", "off-topic")
+    return kind, reason
+
+
+def _from_words(
+    strong: dict[str, int],
+    weak_scores: dict[str, int],
+    declared: str | None,
+    *,
+    has_deadline: bool,
+    has_start: bool,
+) -> tuple[str, str]:
+    """(kind, reason) from the vocabulary's scores and the dates (module docstring, signals 2 to 4)."""
     kind = _best(strong, declared)
     if has_start and kind == "call" and strong.get("event", 0) >= strong["call"]:
         kind = "event"  # an info session about a call: what one does on that date is attend

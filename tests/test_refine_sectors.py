@@ -115,8 +115,9 @@ def test_news_rows_agree_with_the_kinds_set():
     # building "design", video as a tool, an owner's "patrimoine", laundry...) brought it to 0.895/0.921, the old
     # 175 tuned rows unchanged at 0.935/0.916. The tuned threshold follows the larger, harder half. Held-out, 224
     # rows (67 of them never seen by anyone): 0.747/0.736, short of the 0.90/0.80 target; its threshold
-    # guards what is reached against regression, it is not the target.
-    [("tuned", 0.885, 0.91), ("held-out", 0.735, 0.72)],
+    # guards what is reached against regression, it is not the target. Then IT consultancy codes (7222) give
+    # Consulting only with the text's backing: tuned 0.903/0.913, held-out 0.745/0.729.
+    [("tuned", 0.895, 0.905), ("held-out", 0.735, 0.72)],
 )
 def test_precision_and_recall_on_labelled_set(part, precision, recall):
     _resolved_rows()  # skips when the shared corpus is absent
@@ -140,7 +141,7 @@ def test_precision_and_recall_on_labelled_set(part, precision, recall):
         ("92111000", ["audiovisual"]),
         ("79961000", ["photography"]),
         ("79530000", ["writing-publishing"]),  # translation
-        ("72224000", ["digital", "consulting"]),  # project management consultancy (IT consultancy, 7222)
+        ("72224000", ["digital"]),  # IT project management consultancy: consulting if the text says so
         ("79952100", ["events"]),
         ("79822500", ["design"]),
         ("73110000", ["research-innovation"]),
@@ -499,10 +500,12 @@ def test_advertising_consultancy_is_communication_not_audiovisual():
     assert tag_sectors(title, ["79341100"], [], title=title) == ["communication"]
 
 
-def test_information_technology_services_are_digital_not_consulting():
+def test_it_consultancy_codes_are_consulting_only_when_the_text_says_so():
     assert _tag("", ["72222300"]) == ["digital"]  # "information technology services": any IT service
-    assert _tag("", ["72222100"]) == ["digital", "consulting"]  # IT strategic review: IT consultancy
-    assert _tag("", ["72220000"]) == ["digital", "consulting"]
+    # buyers file any IT work under IT consultancy (7222): Digital, and Consulting when the text backs it
+    assert _tag("Azure Virtual Desktop - Phase 2", ["72224000"]) == ["digital"]
+    title = "Mission de conseil en stratégie informatique"
+    assert tag_sectors(title, ["72222100"], [], title=title) == ["digital", "consulting"]
 
 
 def test_printing_services_are_writing_and_publishing():
