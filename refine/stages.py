@@ -13,7 +13,7 @@ from refine.dates import Stored
 from refine.identity import item_id, native_id_for
 from refine.regions import tag_place
 from refine.sectors import tag_sectors
-from refine.status import STALE_AFTER, STATUS_AGED_OUT, aged_out, compute_status, normalise_hint
+from refine.status import compute_status
 from refine.titles import clean_title, derived_title
 
 
@@ -146,8 +146,6 @@ def status_stage(item: dict[str, Any], record: dict[str, Any], now: datetime, da
     """`dates`: what normalise_dates returned for this item (its fields read back), so they are not parsed
     again from the ISO text just written."""
     published, deadline, starts, ends = dates
-    # a deadline the source stated but refine set aside (2099) is no sign that the notice is old news
-    set_aside = "deadline_implausible" in item["flags"]
     item["status"] = compute_status(
         item["kind"] or "",
         record.get("status"),
@@ -156,9 +154,7 @@ def status_stage(item: dict[str, Any], record: dict[str, Any], now: datetime, da
         deadline=deadline,
         starts=starts,
         ends=ends,
-        stale_after=None if set_aside else STALE_AFTER,
+        # a deadline the source stated but refine set aside (2099) is no sign that the notice is old news
+        deadline_set_aside="deadline_implausible" in item["flags"],
+        flags=item["flags"],
     )
-    if item["status"] == "closed" and deadline is None and not set_aside:
-        source = normalise_hint(record.get("status"))
-        if source != "closed" and aged_out(item["kind"] or "", source, now, published, deadline, starts):
-            item["flags"].append(STATUS_AGED_OUT)  # so a person sees why: no date said it closed

@@ -85,10 +85,12 @@ def compute_status(
     deadline: datetime | None = None,
     starts: datetime | None = None,
     ends: datetime | None = None,
-    stale_after: timedelta | None = STALE_AFTER,
+    deadline_set_aside: bool = False,
+    flags: list[str] | None = None,
 ) -> str:
-    """The status at `now` (module docstring). `stale_after=None`: rule 5 does not apply (the source stated a
-    deadline that refine set aside: a qualification system "until 2099" runs for years)."""
+    """The status at `now` (module docstring). `deadline_set_aside`: the source stated a deadline that refine set
+    aside as implausible, so rule 5 does not apply (a qualification system "until 2099" runs for years).
+    `flags`: the item's, given STATUS_AGED_OUT when rule 5 decides, so that a person sees why."""
     source = normalise_hint(hint)
     if source in TERMINAL:
         return source
@@ -105,7 +107,9 @@ def compute_status(
         return "closed"  # closed early, or the source knows better than a stale deadline
     if (published is not None and published > now) or (starts is not None and starts > now):
         return "forthcoming"
-    if stale_after is not None and aged_out(kind, source, now, published, deadline, starts, stale_after):
+    if not deadline_set_aside and _aged_out(kind, source, now, published, deadline, starts):
+        if flags is not None and STATUS_AGED_OUT not in flags:
+            flags.append(STATUS_AGED_OUT)
         return "closed"
     if source == "forthcoming" and starts is None:
         prior = str(hint).strip().lower() in PRIOR_INFORMATION
@@ -113,16 +117,15 @@ def compute_status(
     return "open"
 
 
-def aged_out(
+def _aged_out(
     kind: str,
     source: str | None,
     now: datetime,
     published: datetime | None,
     deadline: datetime | None,
     starts: datetime | None,
-    stale_after: timedelta = STALE_AFTER,
 ) -> bool:
-    """Rule 5: a tender or a forthcoming announcement with no date ahead, published more than `stale_after` ago."""
+    """Rule 5: a tender or a forthcoming announcement with no date ahead, published more than STALE_AFTER ago."""
     if deadline is not None or starts is not None or published is None:
         return False
-    return (kind == "tender" or source == "forthcoming") and now - published > stale_after
+    return (kind == "tender" or source == "forthcoming") and now - published > STALE_AFTER

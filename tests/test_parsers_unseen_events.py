@@ -417,3 +417,14 @@ def test_coordinates_and_zone_table_agree_on_the_principal_cities():
         point = timezone.geo_zone(degrees(where[:split]), degrees(where[split:]))
         agree += timezone.zone_country(point) == country
     assert agree >= 0.99 * len(rows)
+
+
+def test_a_zone_name_gives_its_key_and_a_wrong_one_none():
+    from vigie.core.timezone import zone_key
+
+    assert zone_key(" US/Pacific ") == "US/Pacific"
+    assert zone_key("Europe/Brussels") == "Europe/Brussels"
+    assert (
+        zone_key("(UTC+01:00) Brussels") is None
+    )  # an Outlook display name is read by spiders.parsers.ics_zones
+    assert zone_key("") is None

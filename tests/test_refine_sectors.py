@@ -50,6 +50,11 @@ def _tag(text: str, cpv: list[str] | None = None, defaults: list[str] | None = N
     return tag_sectors(text, cpv or [], defaults or [])
 
 
+def _item(title: str, summary: str, cpv: list[str], *, news: bool = False) -> list[str]:
+    """The sectors of an item as refine tags it: its title, then its summary, the title passed apart."""
+    return tag_sectors(f"{title}. {summary}", cpv, [], title=title, news=news)
+
+
 def test_taxonomy_keeps_spec_ids_and_fills_every_sector():
     data = tomllib.loads((CONFIG_DIR / "sectors.toml").read_text(encoding="utf-8"))
     assert [s["id"] for s in data["sector"]] == SPEC_SECTORS
@@ -156,8 +161,11 @@ def test_cpv_prefixes(cpv, sectors):
 def test_cpv_decides_before_keywords():
     # The buyer's codes come first; words further down the notice do not add a sector beside them...
     title = "Développement du site web de la ville"
-    text = f"{title}. Le site présente les concerts, expositions de photographie et musées de la ville."
-    assert tag_sectors(text, ["72000000"], [], title=title) == ["digital"]
+    assert _item(
+        title,
+        "Le site présente les concerts, expositions de photographie et musées de la ville.",
+        ["72000000"],
+    ) == ["digital"]
     # ...a title naming another trade does (a promotional film ordered under a film-production code).
     title = "Réalisation d'un film promotionnel et d'une campagne de communication"
     assert tag_sectors(title, ["92111000"], [], title=title) == ["audiovisual", "communication"]
@@ -209,8 +217,9 @@ def test_additional_cpv_codes_need_the_texts_backing():
     assert tag_sectors(title, codes, [], title=title) == ["communication"]
     # ...or two keywords of the sector below the title do
     title = "Provision of Emotionally Healthy Schools"
-    text = f"{title}. Support for the mental health and well-being of pupils."
-    assert tag_sectors(text, ["80100000", "85323000"], [], title=title) == [
+    assert _item(
+        title, "Support for the mental health and well-being of pupils.", ["80100000", "85323000"]
+    ) == [
         "education-training",
         "social-health",
     ]
@@ -225,8 +234,9 @@ def test_public_relations_codes_are_communication_not_consulting():
 def test_context_words_support_a_sector_but_never_make_it():
     # pupils and schools say who or where: theatre for schools is theatre, a workshop for schools is training
     title = "Theatervoorstellingen voor scholen"
-    text = f"{title}. Voorstellingen voor leerlingen van het lager onderwijs."
-    assert tag_sectors(text, ["92312110"], [], title=title) == ["performing-arts"]
+    assert _item(title, "Voorstellingen voor leerlingen van het lager onderwijs.", ["92312110"]) == [
+        "performing-arts"
+    ]
     assert tag_sectors("Projectoproep voor scholen en leerlingen", [], []) == []
     assert "education-training" in tag_sectors("Workshop voor scholen", [], [])
     # one keyword below the title and a context word make the 2 points a call needs
@@ -241,8 +251,7 @@ def test_context_words_support_a_sector_but_never_make_it():
 
 def test_english_these_is_not_a_french_thesis():
     title = "Acute Efficiency and Productivity Programme"
-    text = f"{title}. These services will support the trust's teams."
-    assert "research-innovation" not in tag_sectors(text, [], [], title=title)
+    assert "research-innovation" not in _item(title, "These services will support the trust's teams.", [])
     assert "research-innovation" in tag_sectors("Bourse pour une thèse de doctorat", [], [])
 
 
@@ -352,19 +361,30 @@ def test_source_sectors_are_a_weak_prior_kept_for_opportunities_not_news():
 
 def test_a_film_call_about_football_is_still_audiovisual():
     title = "Appel à projets : film documentaire sur le football amateur"
-    text = f"{title}. Soutien à la réalisation d'un documentaire, du tournage à la postproduction."
-    assert "audiovisual" in tag_sectors(text, [], [], title=title)
+    assert "audiovisual" in _item(
+        title, "Soutien à la réalisation d'un documentaire, du tournage à la postproduction.", []
+    )
 
 
 def test_news_needs_its_title_and_more_evidence():
     # A tech blog's post (rsparser_blogger.atom style): one film word in the title of an article is not the trade.
     title = "4FSOD: The Documentary!"
-    text = f"{title}. In the footsteps of VH1 Behind the Music, the band collaborated with a television crew."
-    assert tag_sectors(text, [], [], title=title, news=True) == []
-    assert tag_sectors(text, [], [], title=title) == ["audiovisual"]  # the same words in a call would do
+    assert (
+        _item(
+            title,
+            "In the footsteps of VH1 Behind the Music, the band collaborated with a television crew.",
+            [],
+            news=True,
+        )
+        == []
+    )
+    assert _item(
+        title, "In the footsteps of VH1 Behind the Music, the band collaborated with a television crew.", []
+    ) == ["audiovisual"]  # the same words in a call would do
     title = "Le festival de théâtre de rue ouvre ses portes"
-    text = f"{title}. Trente compagnies de théâtre, de danse et de cirque jouent dans le parc."
-    assert "performing-arts" in tag_sectors(text, [], [], title=title, news=True)
+    assert "performing-arts" in _item(
+        title, "Trente compagnies de théâtre, de danse et de cirque jouent dans le parc.", [], news=True
+    )
 
 
 def test_not_when_contexts_veto_a_sectors_keywords():
@@ -379,8 +399,9 @@ def test_not_when_contexts_veto_a_sectors_keywords():
 def test_strong_keywords_decide_anywhere():
     # A Horizon Europe topic code in the summary is research and innovation whatever the title says.
     title = "Higher Voltage charging for Heavy Duty Vehicles"
-    text = f"{title}. Call: HORIZON-CL5-2026-09 – BATTERIES and ENERGY. Deadline: 2026-09-15."
-    assert "research-innovation" in tag_sectors(text, [], [], title=title)
+    assert "research-innovation" in _item(
+        title, "Call: HORIZON-CL5-2026-09 – BATTERIES and ENERGY. Deadline: 2026-09-15.", []
+    )
 
 
 def test_a_plural_or_a_second_language_is_one_piece_of_evidence():
@@ -427,15 +448,20 @@ def test_the_straddling_phrase_is_one_piece_of_evidence():
 def test_the_horizon_topic_template_is_research():
     # sedia: every Horizon Europe topic's "Expected Outcome:" section opens with the same sentence
     title = "Modular powertrain for Heavy Duty Vehicles"
-    text = f"{title}. Expected Outcome: Project results are expected to contribute to all of the following outcomes"
-    assert tag_sectors(text, [], [], title=title) == ["research-innovation"]
+    assert _item(
+        title,
+        "Expected Outcome: Project results are expected to contribute to all of the following outcomes",
+        [],
+    ) == ["research-innovation"]
 
 
 def test_german_do_it_yourself_sessions_are_training():
     # rie_fablab_cottbus_public_events.ics: "Bau dir deine eigene Website", "Websites selbst programmieren"
     title = "Websites selbst programmieren"
-    text = f"{title}. Bau dir deine eigene Website mit HTML und CSS."
-    assert tag_sectors(text, [], [], title=title) == ["digital", "education-training"]
+    assert _item(title, "Bau dir deine eigene Website mit HTML und CSS.", []) == [
+        "digital",
+        "education-training",
+    ]
     title = "Programmier dir deine eigene Crypto-Währung"
     assert "education-training" in tag_sectors(f"{title}. Lerne mit uns.", [], [], title=title)
     assert tag_sectors("Das hat er selbst gesagt", [], []) == []  # "selbst" alone is no workshop
@@ -443,20 +469,21 @@ def test_german_do_it_yourself_sessions_are_training():
 
 def test_boards_people_program_are_digital_anywhere():
     title = "Audiogesteuerte Lichter"
-    text = f"{title}. Ein Mikrofon wird an den Arduino angeschlossen."
-    assert tag_sectors(text, [], [], title=title) == ["digital"]
+    assert _item(title, "Ein Mikrofon wird an den Arduino angeschlossen.", []) == ["digital"]
 
 
 def test_a_keyword_inside_a_context_phrase_is_context():
     # a research grant on violence in higher education institutions is not a training
     title = "Grant on GBV in Higher Education Institutions"
-    text = f"{title}. Research on gender-based violence in higher education institutions."
-    assert "education-training" not in tag_sectors(text, [], [], title=title)
+    assert "education-training" not in _item(
+        title, "Research on gender-based violence in higher education institutions.", []
+    )
     assert "education-training" in tag_sectors("Higher education reform", [], [])  # the keyword alone is
     # and the context phrase still supports a training named beside it
     title = "Appel à projets 2027"
-    text = f"{title}. Formation des établissements d'enseignement supérieur."
-    assert tag_sectors(text, [], [], title=title) == ["education-training"]
+    assert _item(title, "Formation des établissements d'enseignement supérieur.", []) == [
+        "education-training"
+    ]
 
 
 def test_textiles_collected_as_waste_are_not_crafts():
@@ -518,8 +545,11 @@ def test_design_in_a_building_tender_is_the_buildings():
     title = "Art Hall - Planning and design contest"
     assert tag_sectors(title, ["71220000", "71240000"], [], title=title) == ["architecture"]
     title = "Design team for a new library"
-    text = f"{title}. A fully integrated design team for the design and delivery of a new library."
-    assert tag_sectors(text, ["71315200", "71200000"], [], title=title) == ["architecture"]
+    assert _item(
+        title,
+        "A fully integrated design team for the design and delivery of a new library.",
+        ["71315200", "71200000"],
+    ) == ["architecture"]
     title = "Design of the new visual identity"  # no building code: the Design trade
     assert tag_sectors(title, [], [], title=title) == ["design"]
     assert _tag("", ["79933000", "71220000"]) == ["design"]  # the design code itself still applies

@@ -32,7 +32,6 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 import x_wr_timezone
@@ -42,7 +41,7 @@ from spiders.parsers import ics_event, ics_recur, ics_repair
 from spiders.parsers._text import absolute, head_text, iso, stable_id
 from vigie.core.errors import ParseError
 from vigie.core.items import new_raw
-from vigie.core.timezone import BRUSSELS
+from vigie.core.timezone import BRUSSELS, zone_key
 
 FAMILY = "ics"
 
@@ -52,13 +51,6 @@ _BARE = {"UID", "DTSTAMP", "SEQUENCE", "CREATED", "LAST-MODIFIED"}
 
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
-
-
-def _zone_name(name: str | None) -> str | None:
-    try:
-        return ZoneInfo(name.strip()).key if name and name.strip() else None
-    except (ValueError, ZoneInfoNotFoundError):
-        return None
 
 
 def _event_url(value: str | None, base: str) -> str | None:
@@ -98,7 +90,7 @@ def parse(
 def _records(
     calendar: icalendar.Calendar, *, source: str, url: str, options: Mapping[str, Any], what: str
 ) -> Iterator[dict]:
-    day_zone = _zone_name(ics_event.text(calendar, "X-WR-TIMEZONE"))  # the calendar's days are its zone's
+    day_zone = zone_key(ics_event.text(calendar, "X-WR-TIMEZONE"))  # the calendar's days are its zone's
     with contextlib.suppress(Exception):  # a bad X-WR-TIMEZONE leaves the times as written
         calendar = x_wr_timezone.to_standard(calendar)
     win = ics_recur.window(options, what)

@@ -14,7 +14,7 @@ import importlib.resources
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import TZPATH, ZoneInfo
+from zoneinfo import TZPATH, ZoneInfo, ZoneInfoNotFoundError
 
 import tzfpy
 
@@ -67,6 +67,14 @@ def _tables() -> tuple[dict[str, str], dict[str, str]]:
 
 
 COUNTRY_TZ, ZONE_COUNTRY = _tables()
+
+
+def zone_key(name: str | None) -> str | None:
+    """The tz database key a zone name gives ("Europe/Paris", " US/Pacific "), None for a name that is no zone."""
+    try:
+        return ZoneInfo(name.strip()).key if name and name.strip() else None
+    except (ValueError, ZoneInfoNotFoundError):
+        return None
 
 
 def country_zone(country: str | None) -> str | None:
