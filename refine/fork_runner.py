@@ -7,6 +7,11 @@ number, and only the outcomes come back, pickled. This process refines chunks to
 next chunk nobody has taken yet (one shared counter), so a process that is slowed down (by other work on
 the machine, or by unpickling what the children send) simply takes fewer chunks.
 
+A child writes each chunk's outcomes to a file of a scratch directory (in memory, /dev/shm, where there is
+one) and sends only the chunk's number through its pipe; this process reads the file between its own chunks.
+Through the pipe itself, a chunk's megabyte of outcomes left the child waiting for this process, busy
+refining, to read each 64 KiB; a file is written at once, and this process needs no reading thread.
+
 Used by refine.pipeline for batches of at least MIN_FORK_RECORDS on a machine with 2+ cores, only where a
 fork is safe: POSIX, and no other thread running in this process (a thread holding a lock at the fork would
 leave that lock held forever in the child; Prefect's and Dask's processes have such threads, and refine
@@ -24,9 +29,11 @@ import multiprocessing
 import os
 import pickle
 import signal
+import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from refine.record import KeyedOutcome, refine_chunk
@@ -75,42 +82,49 @@ class ForkedChunks:
     def __init__(self, processes: int) -> None:
         self.processes = processes
 
-    def __call__(self, chunks: list[list[object]], now: datetime) -> list[list[KeyedOutcome]]:
+    def __call__(self, chunks: list[list[object]], now: datetime) -> Iterator[list[KeyedOutcome]]:
+        """Each chunk's outcomes, in chunk order, as soon as it and every chunk before it are refined: the
+        caller's work on them (refine.pipeline: same-id collapsing, the cluster index) happens between this
+        process's chunks, while the children go on refining."""
         if len(chunks) < 2:
-            return [refine_chunk(chunk, now) for chunk in chunks]
+            yield from (refine_chunk(chunk, now) for chunk in chunks)
+            return
         context = multiprocessing.get_context("fork")
         try:
             taken = context.Value("i", 0)  # the next chunk number nobody has taken
         except OSError as exc:  # no shared memory for its lock (a container without /dev/shm)
             _log.warning("refine: cannot share work between processes (%s); refining in this one", exc)
-            return [refine_chunk(chunk, now) for chunk in chunks]
+            yield from (refine_chunk(chunk, now) for chunk in chunks)
+            return
         done: dict[int, list[KeyedOutcome]] = {}
-        children: list[tuple[int, Any, threading.Thread, list[bytes]]] = []
-        try:
-            # Every child is forked before this process starts its reading threads (see fork_is_safe).
-            forked = [
-                _fork_child(chunks, now, taken, context) for _ in range(min(self.processes, len(chunks)) - 1)
-            ]
-            children = [(pid, reader, *_reading(reader)) for pid, reader in forked]
-            while (index := _take(taken)) < len(chunks):
-                done[index] = refine_chunk(chunks[index], now)
-                for _, _, _, received in children:
-                    _unpack(received, done)
-            for pid, reader, thread, received in children:
-                thread.join()
-                reader.close()
-                _reap(pid)
-                _unpack(received, done)
-        except BaseException:
-            for pid, *_ in children:
-                _kill(pid)
-            raise
-        missing = [index for index in range(len(chunks)) if index not in done]
+        following = 0  # the next chunk to hand over
+        children: list[tuple[int, Any]] = []
+        with tempfile.TemporaryDirectory(prefix="vigie-refine-", dir=_scratch_root()) as scratch:
+            try:
+                children = [
+                    _fork_child(chunks, now, taken, context, Path(scratch))
+                    for _ in range(min(self.processes, len(chunks)) - 1)
+                ]
+                while (index := _take(taken)) < len(chunks):
+                    done[index] = refine_chunk(chunks[index], now)
+                    for _, reader in children:
+                        _collect(reader, Path(scratch), done, wait=False)
+                    while following in done:
+                        yield done.pop(following)
+                        following += 1
+                for pid, reader in children:
+                    _collect(reader, Path(scratch), done, wait=True)
+                    reader.close()
+                    _reap(pid)
+            except BaseException:  # the caller's error or its GeneratorExit too: no child outlives the batch
+                for pid, _ in children:
+                    _kill(pid)
+                raise
+        missing = sum(1 for index in range(following, len(chunks)) if index not in done)
         if missing:
-            _log.warning("refine: %d chunk(s) a child did not send back were refined here", len(missing))
-            for index in missing:
-                done[index] = refine_chunk(chunks[index], now)
-        return [done[index] for index in range(len(chunks))]
+            _log.warning("refine: %d chunk(s) a child did not send back were refined here", missing)
+        for index in range(following, len(chunks)):
+            yield done.pop(index) if index in done else refine_chunk(chunks[index], now)
 
 
 def _take(taken: Any) -> int:
@@ -120,17 +134,19 @@ def _take(taken: Any) -> int:
     return index
 
 
-def _fork_child(chunks: Sequence[list[object]], now: datetime, taken: Any, context: Any) -> tuple[int, Any]:
+def _fork_child(
+    chunks: Sequence[list[object]], now: datetime, taken: Any, context: Any, scratch: Path
+) -> tuple[int, Any]:
     reader, writer = context.Pipe(duplex=False)
     pid = os.fork()
-    if pid == 0:  # the child: refine chunks until none is left, send each one's outcomes, and leave at once
+    if pid == 0:  # the child: refine chunks until none is left, hand each one's outcomes over, leave at once
         code = 1
         try:
             reader.close()
             while (index := _take(taken)) < len(chunks):
-                writer.send_bytes(
-                    pickle.dumps((index, _outcomes(chunks[index], now)), pickle.HIGHEST_PROTOCOL)
-                )
+                with (scratch / f"{index}.pickle").open("wb") as out:
+                    pickle.dump(_outcomes(chunks[index], now), out, pickle.HIGHEST_PROTOCOL)
+                writer.send_bytes(index.to_bytes(4, "little"))  # the file is whole: its number may be read
             writer.close()
             code = 0
         finally:
@@ -139,13 +155,10 @@ def _fork_child(chunks: Sequence[list[object]], now: datetime, taken: Any, conte
     return pid, reader
 
 
-def _reading(reader: Any) -> tuple[threading.Thread, list[bytes]]:
-    received: list[bytes] = []
-    # Reading the pipe as the child writes it, so that the child never waits for this process to be free. The
-    # read itself releases the GIL; the outcomes are unpickled by the refining loop, between its own chunks.
-    thread = threading.Thread(target=_receive, args=(reader, received), daemon=True)
-    thread.start()
-    return thread, received
+def _scratch_root() -> str | None:
+    """/dev/shm when this machine has it (files there never touch a disk), else the system's temporary dir."""
+    shm = "/dev/shm"  # noqa: S108 - a private directory is made inside it
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
 
 
 def _outcomes(chunk: list[object], now: datetime) -> list[KeyedOutcome] | None:
@@ -155,17 +168,18 @@ def _outcomes(chunk: list[object], now: datetime) -> list[KeyedOutcome] | None:
         return None
 
 
-def _receive(reader: Any, received: list[bytes]) -> None:
-    try:
-        while True:
-            received.append(reader.recv_bytes())
-    except (EOFError, OSError):
-        return
-
-
-def _unpack(received: list[bytes], done: dict[int, list[KeyedOutcome]]) -> None:
-    while received:
-        index, outcomes = pickle.loads(received.pop(0))  # noqa: S301 - bytes our own child wrote
+def _collect(reader: Any, scratch: Path, done: dict[int, list[KeyedOutcome]], *, wait: bool) -> None:
+    """The outcomes of every chunk a child has announced; with `wait`, until the child closes its pipe (it has
+    no chunk left, or it died: what it did not announce is refined here)."""
+    while wait or reader.poll():
+        try:
+            index = int.from_bytes(reader.recv_bytes(), "little")
+        except (EOFError, OSError):
+            return
+        path = scratch / f"{index}.pickle"
+        with path.open("rb") as data:
+            outcomes = pickle.load(data)  # noqa: S301 - a file our own child wrote
+        path.unlink()
         if outcomes is not None:
             done[index] = outcomes
 

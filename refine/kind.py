@@ -36,8 +36,8 @@ OPPORTUNITY_KINDS = ("call", "event", "tender")
 NOTICE_FAMILIES = frozenset({"eforms", "ted", "ted_r2", "bosa", "ocds"})
 # Families whose records carry a type of their own (SEDIA: grant or tender topic): trusted as declared.
 TYPED_FAMILIES = frozenset({"sedia"})
-# Families whose records are events by construction (they have a start).
-EVENT_FAMILIES = frozenset({"ics", "jsonld"})
+# Families whose records are events by construction (they have a start; UiTdatabank is a database of events).
+EVENT_FAMILIES = frozenset({"ics", "jsonld", "uitdatabank"})
 SUMMARY_CHARS = 1500  # the first paragraphs say what a text is; the rest costs scan time
 _NO_HITS: frozenset[Hit] = frozenset()
 

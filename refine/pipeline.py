@@ -19,12 +19,13 @@ from datetime import datetime
 from typing import Any
 
 from refine.clean import sanitise_record
-from refine.clusters import KnownClusters, assign_clusters
+from refine.clusters import ClusterIndex, KnownClusters
 from refine.fork_runner import fork_runner
 from refine.match_keys import MatchKeys
 from refine.record import KeyedOutcome, refine_chunk
 
 CHUNK_RECORDS = 2_000  # records per refine_chunk call (the language detector runs once per chunk)
+TAIL_CHUNKS = 4
 # Refines the chunks it is given and yields their outcomes in record order, in lists (one per chunk, or several
 # chunks' together): here (the default), or elsewhere (flows.refine_dask: on a Dask cluster). Records are
 # independent until clustering, so where they are refined does not change what comes out.
@@ -59,10 +60,13 @@ def refine_and_cluster(
     """A standalone batch: refine() it, then cluster its items among themselves and with `known` (the stored
     items' rows, refine.match_keys.fingerprint)."""
     batch = _batch(records, now)
+    # Each chunk's items enter the cluster index as the chunk comes back, while other processes refine the
+    # next ones: only the matching waits for the last chunk.
+    index = ClusterIndex()
     # One pause for both: the first collection after a pause walks every object the pause let accumulate.
     with gc_paused():
-        result = _refine_batch(batch, now, runner)
-        assign_clusters(result.items, known, result.match_keys)
+        result = _refine_batch(batch, now, runner, index)
+        index.assign(known)
     return result
 
 
@@ -73,8 +77,19 @@ def refine_here(chunks: list[list[object]], now: datetime) -> Iterator[list[Keye
 
 
 def chunked(batch: list[object], size: int | None = None) -> list[list[object]]:
+    """Chunks of `size` records, but the last TAIL_CHUNKS chunks' worth in quarters: processes sharing the
+    chunks finish together, not one of them idle while another refines a last whole chunk."""
     size = size or CHUNK_RECORDS
-    return [batch[i : i + size] for i in range(0, len(batch), size)]
+    # A small batch is no tail: it stays in whole chunks. A big one ends on TAIL_CHUNKS (+1) chunks' worth.
+    head = (
+        (len(batch) - TAIL_CHUNKS * size) // size * size
+        if len(batch) > 2 * TAIL_CHUNKS * size
+        else len(batch)
+    )
+    small = max(1, size // 4)
+    return [batch[i : i + size] for i in range(0, head, size)] + [
+        batch[i : i + small] for i in range(head, len(batch), small)
+    ]
 
 
 @contextlib.contextmanager
@@ -108,7 +123,9 @@ def _batch(records: Iterable[object], now: datetime) -> list[object]:
     return list(records)
 
 
-def _refine_batch(batch: list[object], now: datetime, runner: ChunkRunner | None) -> RefineResult:
+def _refine_batch(
+    batch: list[object], now: datetime, runner: ChunkRunner | None, index: ClusterIndex | None = None
+) -> RefineResult:
     runner = runner or fork_runner(len(batch)) or refine_here
     outcomes = (outcome for chunk in runner(chunked(batch), now) for outcome in chunk)
     # Same-id collapsing happens here and nowhere else: a run refines each source once (this run's records
@@ -127,7 +144,11 @@ def _refine_batch(batch: list[object], now: datetime, runner: ChunkRunner | None
         if item["id"] in by_id:
             replaced += 1
             del by_id[item["id"]]  # re-insert so the batch order follows the kept (last) reading
+            if index is not None:
+                index.discard(item["id"])
         by_id[item["id"]] = (item, keys)
+        if index is not None:
+            index.add(item, keys)
     return RefineResult(
         items=[item for item, _ in by_id.values()],
         quarantined=quarantined,

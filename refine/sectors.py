@@ -6,7 +6,8 @@ every sector's keywords in every language together with the off-topic words, so 
 pass over its text. Evidence is weighed per sector (EVIDENCE_* below): a keyword in the title or a `strong`
 keyword counts 2, another keyword 1 (a phrase and a keyword of the same sector inside it count once, as the
 phrase), a `context` word (who or where: pupils, schools, OCMW) 1 and only beside a keyword of its sector, and
-a sector is kept when its weight reaches what the item's context asks.
+a sector is kept when its weight reaches what the item's context asks. A sector's `event` words (what people
+come to an event for) count only in an event's text, its `occasions` (a conference, a fair) everywhere else.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from refine.keywords import Hit, KeywordMatcher, KeywordTables, count_tags, keyword_words
+from refine import keywords
+from refine.keywords import Hit, KeywordMatcher, KeywordTables, keyword_words
 from vigie.core.config import compiled_once, load_toml
 from vigie.core.errors import SectorsConfigError
 from vigie.core.text import fold
@@ -29,10 +31,10 @@ __all__ = ["KeywordTables", "Taxonomy", "fold", "keyword_words", "tag_sectors", 
 # scan cost grows with length.
 MAX_SCAN_CHARS = 4000
 OFF_TOPIC = "off-topic"  # the tag of sectors.toml `off_topic` words inside the matcher
-NOT_WHEN = (
-    "!"  # "!music": the tag of music's `not_when` words (contexts where its keywords mean something else)
-)
+NOT_WHEN = "!"  # "!music": the tag of music's `not_when` words (where its keywords mean something else)
 CONTEXT = "~"  # "~education-training": the tag of its `context` words (who or where: pupils, schools)
+EVENT_KEYS = ("keywords", "strong", "context")  # a sector's `event` lists, tagged "%music", "%~visual-arts"
+EVENT, OCCASION = keywords.ONLY_IN_EVENTS, keywords.NOT_IN_EVENTS  # its `occasions` are tagged "@events"
 # What a sector's keyword evidence must weigh. An opportunity needs a title mention, a `strong` keyword or two
 # different keywords (the source's own sectors add 1). News (never pushed, tagged for search only) needs the
 # sector named in its title and as much again (the title's magazine word alone is not a topic). A text about
@@ -96,16 +98,12 @@ class Taxonomy:
             return True
         return not all(str(c).startswith(self.cpv_without_keywords) for c in codes)
 
-    def sector_hits(self, text: str) -> dict[str, int]:
-        """Tag -> how many distinct keywords of that tag the text holds."""
-        return count_tags(self.matcher.hits_of(text)) if text else {}
-
     def sectors_of_text(self, text: str) -> set[str]:
         return {hit.tag for hit in self.matcher.hits_of(text)} if text else set()
 
-    def evidence(self, text: str, title: str | None) -> Evidence:
-        """What an item's text says about its sectors; see the module docstring. Without `title`, every keyword
-        of `text` counts as a title mention. The Evidence returned is shared: read it, do not change it."""
+    def evidence(self, text: str, title: str | None, *, event: bool = False) -> Evidence:
+        """What an item's (`event`: an event's) text says of its sectors; see the module docstring. Without `title`,
+        every keyword of `text` counts as a title mention. The Evidence is shared: read it, do not change it."""
         hits_of = self.matcher.hits_of
         text = text[:MAX_SCAN_CHARS]
         if title is None:
@@ -116,16 +114,16 @@ class Taxonomy:
             in_title = hits_of(title[:MAX_SCAN_CHARS]) if title else _NO_HITS
             rest = text[len(title) :] if title and text.startswith(title) else text
             found = hits_of(rest) if rest else _NO_HITS
-        return _weigh(in_title, found)
+        return _weigh(in_title, found, event)
 
 
-# (title's hits, the rest's hits) -> their Evidence: a few thousand combinations cover a whole run (the Evidence
-# is shared: read it, do not change it)
+# (title's hits, the rest's hits, event?) -> their Evidence: a few thousand combinations cover a whole run (the
+# Evidence is shared: read it, do not change it)
 @lru_cache(maxsize=50_000)
-def _weigh(in_title: frozenset[Hit], found: frozenset[Hit]) -> Evidence:
+def _weigh(in_title: frozenset[Hit], found: frozenset[Hit], event: bool = False) -> Evidence:
     """Evidence of the hits of a title and of the text below it."""
-    hits = found | in_title
-    points = {hit: 2 if hit.strong or hit in in_title else 1 for hit in hits}
+    points, titled = keywords.points_of(in_title, found, event=event)
+    hits = points.keys()
     phrases = [hit for hit in hits if " " in hit.word]
     weights: dict[str, int] = {}
     support: dict[str, int] = {}
@@ -143,7 +141,7 @@ def _weigh(in_title: frozenset[Hit], found: frozenset[Hit]) -> Evidence:
         for tag, w in weights.items()
         if tag not in vetoed and not tag.startswith(NOT_WHEN)
     }
-    return Evidence(weights, {hit.tag for hit in in_title}, off_topic)
+    return Evidence(weights, titled, off_topic)
 
 
 def _inside_phrase(hit: Hit, phrases: list[Hit], points: dict[Hit, int]) -> bool:
@@ -197,6 +195,15 @@ def _load(path: Path) -> Taxonomy:
         words.add(sid, sector.get("strong", {}), f"{where}: strong", SectorsConfigError, strong=True)
         words.add(NOT_WHEN + sid, sector.get("not_when", {}), f"{where}: not_when", SectorsConfigError)
         words.add(CONTEXT + sid, sector.get("context", {}), f"{where}: context", SectorsConfigError)
+        words.add(OCCASION + sid, sector.get("occasions", {}), f"{where}: occasions", SectorsConfigError)
+        event = sector.get("event", {})
+        if not isinstance(event, dict) or set(event).difference(EVENT_KEYS):
+            raise SectorsConfigError(f"{where}: event should hold only {', '.join(EVENT_KEYS)}")
+        for key in EVENT_KEYS:
+            tag = EVENT + (CONTEXT if key == "context" else "") + sid
+            words.add(
+                tag, event.get(key, {}), f"{where}: event.{key}", SectorsConfigError, strong=key == "strong"
+            )
     words.add(OFF_TOPIC, data.get("off_topic", {}), f"{path}: off_topic", SectorsConfigError)
     return Taxonomy(
         ids=tuple(ids),
@@ -237,20 +244,19 @@ def _cpv_codes(cpv: list[str]) -> list[str]:
 
 
 def tag_sectors(
-    text: str, cpv: list[str], defaults: list[str], *, title: str | None = None, news: bool = False
-) -> list[str]:
+    text: str, cpv: list[str], defaults: list[str], *, title: str | None = None, news: bool = False,
+    kind: str | None = None,
+) -> list[str]:  # fmt: skip
     """Sector ids for an item, in taxonomy order (defaults unknown to the taxonomy are kept, at the end).
 
-    CPV sectors come first when a tender's codes give any: the main (first) code's as they are, the other
-    codes' when the text backs them (its title names the sector, or two keywords of it appear below). Keywords
-    of `text` (which starts with the title) add a sector beside CPV sectors only when the title names it.
-    Without CPV sectors, keyword evidence decides (module docstring): news and off-topic texts need more of it.
-    Works or goods tenders are not tagged from their text (their other codes' sectors still need its backing).
-    `cpv_backed` prefixes (sectors.toml) count as additional codes even as the main code; under a sector's
-    `not_when_cpv` prefixes its keywords are left out (neither a sector by themselves nor backing a code).
-    The source's `defaults` are a weak prior: they add 1 to a sector's evidence, and are kept for opportunities,
-    not for news (a football report in a culture feed is not culture). Without `title`, every keyword counts
-    as a title mention."""
+    The rules are sectors.toml's header, 1 to 6: CPV codes first (the main code's sectors as they are, the
+    other codes' and `cpv_backed` ones with the text's backing, none of a sector's keywords under its
+    `not_when_cpv`), keyword evidence otherwise (`text` starts with the title; beside CPV sectors only a sector
+    the title names), more of it for news and off-topic texts, none from works or goods tenders. The source's
+    `defaults` add 1 point and are kept, but not for news. Without `title`, every keyword counts as a title
+    mention. `kind` is refine's (tender, call, event, news; news=True is kind "news"): an event is read with
+    its sectors' `event` words and without their `occasions`."""
+    news = news or kind == "news"
     tax = taxonomy()
     found: set[str] = set()
     extra: set[str] = set()
@@ -265,7 +271,7 @@ def tag_sectors(
             muted = tax.muted_by_codes(codes) if tax.not_when_cpv else muted
     by_codes = bool(found or extra)
     if text_applies or extra:
-        weights, in_title, off_topic = tax.evidence(text, title)
+        weights, in_title, off_topic = tax.evidence(text, title, event=kind == "event")
         if muted and weights:  # a new dict: the Evidence is shared
             weights = {s: w for s, w in weights.items() if s not in muted}
         if extra and weights:

@@ -127,7 +127,7 @@ def sector_stage(item: dict[str, Any], record: dict[str, Any], text: str) -> Non
             item["cpv"],
             list(record.get("sectors") or ()),
             title=item["title"] or "",
-            news=item["kind"] == "news",
+            kind=item["kind"],  # news needs more evidence; an event is read for its subject (sectors.toml)
         )
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from factories import make_item
 
-from refine import clusters
+from refine import cluster_matching
 from refine.clusters import KnownClusters, assign_clusters, merge_texts
 from refine.match_keys import fingerprint
 
@@ -159,14 +159,14 @@ def test_merge_texts_keeps_every_language() -> None:
 
 def test_blocking_avoids_all_pairs(monkeypatch) -> None:
     calls = 0
-    real = clusters.fuzz.token_set_ratio
+    real = cluster_matching.fuzz.token_set_ratio
 
     def counting(*args: object, **kwargs: object) -> float:
         nonlocal calls
         calls += 1
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(clusters.fuzz, "token_set_ratio", counting)
+    monkeypatch.setattr(cluster_matching.fuzz, "token_set_ratio", counting)
     # 5,000 different calls of one funder closing on the same day: the worst case for blocking.
     words = ["danse", "cirque", "musique", "théâtre", "vidéo", "design", "mode", "livre", "photo", "jeu"]
     items = [

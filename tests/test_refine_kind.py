@@ -74,6 +74,19 @@ def test_calendar_entries_are_events_unless_plainly_a_call():
     )
 
 
+def test_uitdatabank_offers_are_events_whatever_their_text():
+    # udb3-backend's test data: a permanent offer "Filmtrailers" (no start, no event words) and an event whose
+    # start "500 BC" cannot be read; an events database holds no news: the second is quarantined as an event.
+    assert _kind("Filmtrailers", family="uitdatabank", declared="event", has_start=True) == (
+        "event",
+        "structured:uitdatabank",
+    )
+    assert _kind("Filmtrailers", family="uitdatabank", declared="event") == (
+        "event",
+        "structured:uitdatabank",
+    )
+
+
 def test_weak_words_need_a_date():
     assert _kind("Apple wins design award", declared=None)[0] == "news"
     assert _kind("Photography award 2027", declared=None, has_deadline=True) == (

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from refine.sectors import fold, tag_sectors, taxonomy
+from refine.stages import sector_stage
 from vigie.core.errors import SectorsConfigError
 from vigie.core.paths import CONFIG_DIR
 
@@ -21,6 +22,12 @@ SPEC_SECTORS = [
     "writing-publishing", "photography", "digital", "education-training", "events", "crafts-fashion",
     "communication", "consulting", "research-innovation", "social-health", "environment",
 ]  # fmt: skip
+
+
+# Origins of event sources (calendars, UiTdatabank, the Paris agenda files): their rows are scored as events.
+EVENT_ORIGINS = (
+    "ics/", "uitdatabank/", "github:MielPoPSCrew/ParisCultureAnalyze/", "github:xzen/event-firebase/",
+)  # fmt: skip
 
 
 def _rows() -> list[dict[str, str]]:
@@ -104,7 +111,11 @@ def test_news_rows_agree_with_the_kinds_set():
         assert set(filter(None, row["expected"].split(","))) == set(
             filter(None, twin["sectors"].split(","))
         ), row["title"]
-    assert all(r["kind"] in ("", "news") for r in _rows())
+    # `kind` by origin (SOURCES.md): event for the rows of event sources, news for feed articles, else empty
+    for row in _rows():
+        from_events = row["origin"].startswith(EVENT_ORIGINS)
+        assert row["kind"] in ("", "news", "event"), row["title"]
+        assert (row["kind"] == "event") == from_events, row["title"]
 
 
 @pytest.mark.parametrize(
@@ -122,7 +133,11 @@ def test_news_rows_agree_with_the_kinds_set():
     # rows (67 of them never seen by anyone): 0.747/0.736, short of the issue's 0.90/0.80 target; its threshold
     # guards what is reached against regression, it is not the target. Then IT consultancy codes (7222) give
     # Consulting only with the text's backing: tuned 0.903/0.913, held-out 0.745/0.729.
-    [("tuned", 0.895, 0.905), ("held-out", 0.735, 0.72)],
+    # Then 137 Paris agenda events (2026-12-03; 72 tuned, 65 held-out): tuned 0.884/0.796 on 299 rows, held-out
+    # 0.724/0.657 on 289. Rows of event sources scored as events (`kind` column), the `event` words and
+    # `occasions` of sectors.toml: tuned 0.914/0.863 (old 227 rows 0.907/0.907, the Maker Faire row losing
+    # Events; the 72 new 0.744/0.636), held-out 0.751/0.696. Thresholds: those minus 0.011 to 0.014.
+    [("tuned", 0.90, 0.85), ("held-out", 0.74, 0.685)],
 )
 def test_precision_and_recall_on_labelled_set(part, precision, recall):
     _resolved_rows()  # skips when the shared corpus is absent
@@ -603,3 +618,79 @@ def test_new_cpv_keys_are_checked(tmp_path):
     path.write_text('[[sector]]\nid = "heritage"\ncpv = ["925"]\ncpv_backed = "454541"\n', encoding="utf-8")
     with pytest.raises(SectorsConfigError, match=r"sector 'heritage': cpv_backed should be a list"):
         taxonomy(path)
+
+
+def _event(title: str, summary: str = "") -> list[str]:
+    """The sectors of an event item (refine's kind "event"), as refine.stages.sector_stage tags it."""
+    item = {"title": title, "cpv": [], "kind": "event"}
+    sector_stage(item, {}, f"{title}. {summary}" if summary else title)
+    return item["sectors"]
+
+
+def test_an_event_is_tagged_with_what_its_attendees_come_for():
+    # Paris agenda events (tests/labelled/sectors.tsv): a genre, a screening, a visit
+    assert _event("The Mahones + Saints & Sinners", "La scène punk du monde entier visite la Miroiterie") == [
+        "music"
+    ]
+    assert _event("Lesneu + Silver Louzy", "Indie Pop Lesneu, le projet de Victor") == ["music"]
+    assert _event("AVANT-PREMIÈRE : NOTRE ENFANT", "Avant-première du film de Diego Lerman") == [
+        "audiovisual"
+    ]
+    assert _event("Sortie culturelle", "Cette promenade raconte l'histoire du vin. La visite continue") == [
+        "heritage"
+    ]
+    # the same words in a call are no evidence: event words are read in events only
+    assert tag_sectors("Appel. La scène punk du monde entier", [], [], title="Appel") == []
+
+
+def test_a_hint_alone_is_no_sector_even_in_an_events_title():
+    assert _event("Visite découverte", "Des bénévoles vous accueillent tout le week-end") == []
+    assert _event("Chemin de croix", "Départ église Saint-Nicolas, arrivée église Saint-Ferdinand") == []
+    # an exhibition supports works (visual arts) but makes nothing alone: on a church's history it is heritage
+    assert _event("Exposition", "Huit œuvres de jeunes artistes") == ["visual-arts"]
+    title = "Vernissage de l'exposition pour les 20 ans de notre église"
+    assert _event(title, "Exposition : son histoire, la vie de sa communauté") == ["heritage"]
+
+
+def test_a_conference_or_a_party_is_no_events_work_unless_asked_for():
+    assert _event("Conférence de l'Association Saint-Roch") == []
+    assert _event("Fête Nationale Belge", "Soirée spéciale") == []
+    assert _event("Salon de l'événementiel", "Les régisseurs et prestataires du secteur") == ["events"]
+    title = "Organisation de la conférence annuelle"
+    assert tag_sectors(title, [], [], title=title) == ["events"]  # a call or tender: organising it
+    # beside CPV codes an occasion in the title is where the work happens, not the work
+    title = "Interprétation simultanée lors des conférences internationales"
+    assert tag_sectors(title, ["79540000"], [], title=title) == ["writing-publishing"]
+    assert tag_sectors("Festival de jazz", [], [], title="Festival de jazz", kind="event") == ["music"]
+
+
+def test_event_lists_are_checked(tmp_path):
+    path = tmp_path / "sectors.toml"
+    path.write_text('[[sector]]\nid = "music"\nevent = { keyword = { fr = ["rock"] } }\n', encoding="utf-8")
+    with pytest.raises(SectorsConfigError, match=r"sector 'music': event should hold only keywords"):
+        taxonomy(path)
+
+
+def _agreement_module():
+    path = Path(__file__).resolve().parents[1] / "bench" / "evals" / "agreement.py"
+    spec = importlib.util.spec_from_file_location("agreement", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_agreement_scores_a_second_reading_like_the_tagger():
+    figures = _agreement_module().agreement(
+        [({"music"}, {"music"}), ({"music", "events"}, {"music"}), (set(), {"digital"}), ({"digital"}, set())]
+    )
+    assert figures["exact_match"] == 0.25
+    assert figures["macro_recall"] == round((1.0 + 0.0 + 0.0) / 3, 3)  # music 2/2, events 0/1, digital 0/1
+    assert figures["macro_precision"] == round((1.0 + 0.0 + 0.0) / 3, 3)  # digital's one answer was wrong
+
+
+def test_every_second_reading_row_is_a_labelled_row():
+    agreement = _agreement_module()
+    first = {(r["origin"], r["title"]) for r in agreement._read("sectors.tsv")}
+    second = agreement._read("sectors_second_reading.tsv")
+    assert len(second) == 320
+    assert all((r["origin"], r["title"]) in first for r in second)

@@ -99,7 +99,7 @@ def predict(row: dict[str, str]) -> dict[str, Any]:
         has_start=bool(row["has_start"]),
     )
     cpv = [c for c in row["cpv"].split(",") if c]
-    sectors = tag_sectors(text, cpv, [], title=row["title"], news=kind == "news")
+    sectors = tag_sectors(text, cpv, [], title=row["title"], kind=kind)
     fit = None
     if kind == "call":
         fit = decide(call_signals(text, row["family"] or None))

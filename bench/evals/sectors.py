@@ -4,9 +4,10 @@
 
 Rows are split by a fixed rule (`split` column: held-out when the first byte of sha256("origin|title") is odd,
 as in kinds.tsv). Each row is tagged as refine tags an item: its title and summary, its CPV codes, the title
-passed apart (a sector named in the title weighs more), as news when its `kind` column says so (feed articles,
-the kind kinds.tsv gives the same text; news needs more evidence) and as an opportunity otherwise (calls,
-tenders, events or texts written like them). `run(part)` returns macro and micro
+passed apart (a sector named in the title weighs more), with the kind its `kind` column gives: `news` (feed
+articles, the kind kinds.tsv gives the same text; news needs more evidence), `event` (rows from event sources:
+an event is read for its subject, sectors.toml's `event` words) or empty (calls, tenders or texts written like
+them). `run(part)` returns macro and micro
 precision/recall over the sectors labelled in that half, exact-match rate and the per-sector table; misses are
 listed for the tuned half only (the held-out half is the check, not material for rules). Rows referencing the
 shared corpus ("@article:N") are read from ../shared/corpus and skipped (counted) when it is absent.
@@ -49,7 +50,7 @@ def resolve(rows: list[dict[str, str]], corpus: Path = CORPUS) -> tuple[list[dic
 def predict(row: dict[str, str]) -> set[str]:
     text = f"{row['title']}. {row['summary']}" if row["summary"] else row["title"]
     cpv = [c for c in row["cpv"].split(",") if c]
-    return set(tag_sectors(text, cpv, [], title=row["title"], news=row.get("kind") == "news"))
+    return set(tag_sectors(text, cpv, [], title=row["title"], kind=row.get("kind") or None))
 
 
 def figures(rows: list[dict[str, str]], *, misses: bool = False) -> dict[str, Any]:

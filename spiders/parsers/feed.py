@@ -47,6 +47,7 @@ _ENTRY_END = re.compile(rb"</(?:[\w-]+:)?(?:item|entry)\s*>", re.I)
 _ROOT_END = re.compile(rb"</(?:[\w-]+:)?(?:rss|feed|RDF)\s*>\s*$", re.I)
 _ATOM_OR_RSS_NS = (
     "http://www.w3.org/2005/Atom",
+    "purl.org/atom/ns#",  # Atom 0.3 (2003-2005), still served by old Blogger and wiki exports
     "purl.org/rss",
     "my.netscape.com/rdf",
     "backend.userland.com",

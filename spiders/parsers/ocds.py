@@ -19,6 +19,9 @@ from typing import Any
 from spiders.parsers import _json, ocds_releases
 from spiders.parsers._text import title_from, worded
 from spiders.parsers.notice_terms import ocds_terms
+from spiders.parsers.ocds_fields import localized
+from spiders.parsers.ocds_fields import name as _name
+from spiders.parsers.ocds_fields import text as _text
 from vigie.core.items import new_raw
 from vigie.core.languages import normalise_lang
 from vigie.core.text import fold
@@ -38,16 +41,6 @@ def sniff(head: bytes, filename: str) -> bool:
     # A package header (long `extensions` lists can push the first ocid past the sniffed head).
     in_package = any(key in text for key in ('"releases"', '"records"', '"extensions"'))
     return in_package and ('"publishedDate"' in text or '"publisher"' in text)
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
-def _name(entity: Any) -> str | None:
-    return _text(entity.get("name")) if isinstance(entity, dict) else None
 
 
 def _parties(release: Mapping[str, Any], role: str) -> list[dict]:
@@ -179,16 +172,16 @@ def _page(release: Mapping[str, Any], history: list[dict], package_uri: str | No
     return None
 
 
-def _first_of(release: Mapping[str, Any], section: str, field: str) -> str | None:
+def _first_of(release: Mapping[str, Any], section: str, field: str, lang: str | None = None) -> str | None:
     for entry in release.get(section) or []:
-        if isinstance(entry, dict) and _text(entry.get(field)):
-            return _text(entry.get(field))
+        if found := localized(entry, field, lang):
+            return found
     return None
 
 
-def _first_item(release: Mapping[str, Any], section: str) -> str | None:
+def _first_item(release: Mapping[str, Any], section: str, lang: str | None = None) -> str | None:
     for entry in release.get(section) or []:
-        if isinstance(entry, dict) and (found := _first_of(entry, "items", "description")):
+        if isinstance(entry, dict) and (found := _first_of(entry, "items", "description", lang)):
             return found
     return None
 
@@ -205,32 +198,32 @@ def _record(
     tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
     planning = release.get("planning") if isinstance(release.get("planning"), dict) else {}
     budget_info = planning.get("budget") if isinstance(planning.get("budget"), dict) else {}
-    named = _text(tender.get("title"))
+    language = _language(release, options)
+    named = localized(tender, "title", language)
     title = (
         (named if worded(named) else None)
-        or _first_of(release, "awards", "title")
-        or _first_of(release, "contracts", "title")
+        or _first_of(release, "awards", "title", language)
+        or _first_of(release, "contracts", "title", language)
         # a title that is only a reference ("2719-2016"): the buyer's description says what it is
-        or (title_from(_text(tender.get("description"))) if named else None)
+        or (title_from(localized(tender, "description", language)) if named else None)
         # no title (OCDS 1.0 publishers): what is bought, as its first item says (an award-only release's too)
-        or _first_of(tender, "items", "description")
-        or _first_item(release, "awards")
-        or _first_item(release, "contracts")
-        or _text(budget_info.get("project"))
-        or _text(budget_info.get("description"))
+        or _first_of(tender, "items", "description", language)
+        or _first_item(release, "awards", language)
+        or _first_item(release, "contracts", language)
+        or localized(budget_info, "project", language)
+        or localized(budget_info, "description", language)
     )
     summary = (
-        _text(tender.get("description"))
-        or _first_of(release, "awards", "description")
-        or _first_of(release, "contracts", "description")
-        or _text(planning.get("rationale"))
+        localized(tender, "description", language)
+        or _first_of(release, "awards", "description", language)
+        or _first_of(release, "contracts", "description", language)
+        or localized(planning, "rationale", language)
     )
-    language = _language(release, options)
     organiser = (
-        _name(release.get("buyer"))
-        or next((_name(p) for p in _parties(release, "buyer")), None)
-        or _name(tender.get("procuringEntity"))
-        or next((_name(p) for p in _parties(release, "procuringEntity")), None)
+        _name(release.get("buyer"), language)
+        or next((_name(p, language) for p in _parties(release, "buyer")), None)
+        or _name(tender.get("procuringEntity"), language)
+        or next((_name(p, language) for p in _parties(release, "procuringEntity")), None)
     )
     period = tender.get("tenderPeriod") if isinstance(tender.get("tenderPeriod"), dict) else {}
     amount, currency = _budget(release)

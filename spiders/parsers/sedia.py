@@ -4,6 +4,8 @@
     multipart/form-data parts, each application/json: query (Elasticsearch-like bool query), languages, sort
     (built by sedia_request; the metadata readers are in sedia_metadata)
 
+and the portal's bulk export `grantsTenders.json`, whose objects sedia_bulk writes as rows of that API.
+
 Quirks of the format, all handled here or in sedia_metadata:
 - every `metadata` value is a list of strings, even single values;
 - a topic has one or several cut-off dates (`deadlineDate`): all are kept (`cutoffs`), the next one to come is the
@@ -23,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from spiders.parsers import _json, sedia_metadata
+from spiders.parsers import _json, sedia_bulk, sedia_metadata
 from vigie.core.errors import ParseError
 from vigie.core.items import new_raw
 from vigie.core.text import fold, squash
@@ -48,6 +50,8 @@ def sniff(head: bytes, filename: str) -> bool:
     if not _json.starts_like_json(head):
         return False
     text = _json.head_text(head)
+    if '"fundingData"' in text and '"GrantTenderObj"' in text:
+        return True  # the portal's bulk export (sedia_bulk)
     if '"results"' not in text:
         return False
     return any(
@@ -184,6 +188,8 @@ def parse(
     options = options or {}
     what = url or "SEDIA response"
     doc = _json.load(body, what)
+    if sedia_bulk.is_bulk(doc):
+        doc = {"results": list(sedia_bulk.rows(doc))}
     if not isinstance(doc, dict) or not isinstance(doc.get("results"), list):
         raise ParseError(f"{what}: not an EU Funding & Tenders search response (no 'results' list)")
     now = _now(options)

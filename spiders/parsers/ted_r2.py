@@ -31,6 +31,7 @@ from typing import Any
 from lxml import etree
 
 from spiders.parsers import _xml
+from spiders.parsers._text import title_from, worded
 from spiders.parsers.notice_terms import r2_terms
 from spiders.parsers.ted_r2_forms import form_code, kind_status
 from vigie.core.errors import ParseError
@@ -81,7 +82,8 @@ def _title_summary(form: etree._Element) -> tuple[str, str]:
             ),
             "",
         )
-    return title, summary
+    # a title that is only a file reference: the description says what is bought
+    return (title if worded(title) or not summary else title_from(summary) or title), summary
 
 
 def _amount(raw: str | None) -> float | None:

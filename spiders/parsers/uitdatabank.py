@@ -43,6 +43,7 @@ _NOT_PUBLIC = {"DRAFT", "REJECTED", "DELETED"}
 _OLD_CONTEXT = re.compile(r'"@context"\s*:\s*"[^"]*/api/1\.0/event\.jsonld"')
 _UITDATABANK_HOST = re.compile(r"(?:uitdatabank|uitinvlaanderen)\.(?:be|dev)\b")
 _LANG_ORDER = ("nl", "fr", "en", "de")
+_OFFER_ID = re.compile(r'"@id"\s*:\s*"[^"]*\\?/(?:event|place)\\?/[0-9a-f-]{36}"', re.I)
 
 
 # --------------------------------------------------------------------------- requests
@@ -88,6 +89,9 @@ def sniff(head: bytes, filename: str) -> bool:
         # `/api/1.0/event.jsonld`, or a name per language with a UiTdatabank address
         or bool(_OLD_CONTEXT.search(text))
         or ('"@context"' in text and bool(_UITDATABANK_HOST.search(text)))
+        # an offer document without @context (udb3's own stores, a dev instance): `calendarType` is UiTdatabank's
+        # word (schema.org has none), next to an @id naming the offer
+        or ('"calendarType"' in text and bool(_OFFER_ID.search(text)))
     )
 
 

@@ -1,0 +1,44 @@
+"""Reading one OCDS field the ways publishers write it: plain (`title`), or per language with the standard's
+language suffix (`title_en`, `title_fr`, `title_pt-BR`), as bilingual publishers do (Canada's buyandsell writes
+only `title_en`/`title_fr` and `name_en`/`name_fr`, and leaves `buyer.name` empty)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+_SUFFIX = re.compile(r"^(?P<field>[A-Za-z]+)_(?P<lang>[a-z]{2}(?:[-_][A-Za-z]{2,4})?)$")
+
+
+def text(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def localized(entity: Any, field: str, language: str | None = None) -> str | None:
+    """`field` of an object: its plain value, else the translation in the release's language, else the first
+    translation given (in the document's order)."""
+    if not isinstance(entity, Mapping):
+        return None
+    plain = text(entity.get(field))
+    if plain:
+        return plain
+    found: list[tuple[str, str]] = []
+    for key, value in entity.items():
+        match = _SUFFIX.match(str(key))
+        if match and match.group("field") == field and (value := text(value)):
+            found.append((match.group("lang")[:2].lower(), value))
+    for lang, value in found:
+        if lang == language:
+            return value
+    return found[0][1] if found else None
+
+
+def name(entity: Any, language: str | None = None) -> str | None:
+    """An organisation's name: `name` (or its translations), else its identifier's legal name (OCDS 1.0)."""
+    if not isinstance(entity, Mapping):
+        return None
+    identifier = entity.get("identifier")
+    return localized(entity, "name", language) or localized(identifier, "legalName", language)
