@@ -4,6 +4,7 @@ real raw records of the fixtures for refine and staging tests; a loopback HTTP s
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,6 +15,16 @@ from spiders import parsers
 from vigie.core.items import validate_item
 
 FIXTURES = Path(__file__).parent / "fixtures"
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def bench_module(relative: str) -> Any:
+    """A script of bench/ ("evals/kinds.py") as a module: tests score with the benchmarks' own readers."""
+    path = BENCH / relative
+    spec = importlib.util.spec_from_file_location(f"bench_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def real_raw_records() -> dict[str, list[dict[str, Any]]]:

@@ -3,10 +3,8 @@ labelled by hand with the venue each is), and the address reader on the spelling
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+from factories import bench_module
 
 from refine.places import read_venue, street_key
 from refine.places_match import Place, match_venues
@@ -14,11 +12,7 @@ from refine.places_match import Place, match_venues
 
 @pytest.fixture(scope="module")
 def figures() -> dict:
-    path = Path(__file__).resolve().parents[1] / "bench" / "evals" / "places.py"
-    spec = importlib.util.spec_from_file_location("places_eval", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.run()
+    return bench_module("evals/places.py").run()
 
 
 def test_labelled_set_has_at_least_twenty_real_locations_per_part(figures):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from factories import bench_module
 
 from refine.fit import call_signals, decide, fit_stage
 from refine.fit_config import fit_config
@@ -147,10 +147,7 @@ def test_a_bad_config_file_is_one_line_naming_the_entry(tmp_path):
 
 
 def _kinds_eval():
-    spec = importlib.util.spec_from_file_location("kinds_eval", ROOT / "bench" / "evals" / "kinds.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("evals/kinds.py")
 
 
 @pytest.mark.parametrize("part", ["tuned", "held-out"])

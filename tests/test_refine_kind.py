@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from factories import bench_module
 
 from refine.kind import classify, classify_batch, vocabulary
 from refine.pipeline import refine_and_cluster
@@ -129,11 +129,7 @@ def test_vocabulary_errors_name_the_file_and_kind(tmp_path):
 
 
 def _eval():
-    path = Path(__file__).resolve().parents[1] / "bench" / "evals" / "kinds.py"
-    spec = importlib.util.spec_from_file_location("kinds_eval", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("evals/kinds.py")
 
 
 def test_labelled_set_is_large_real_and_split_by_hash():

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import importlib.util
 import tomllib
 from pathlib import Path
 
 import pytest
+from factories import bench_module
 
 from refine.sectors import fold, tag_sectors, taxonomy
 from refine.stages import sector_stage
@@ -37,11 +37,7 @@ def _rows() -> list[dict[str, str]]:
 
 def _bench():
     # The reference resolver lives with the benchmark so both read the labelled set the same way.
-    path = Path(__file__).resolve().parents[1] / "bench" / "tagging_eval.py"
-    spec = importlib.util.spec_from_file_location("tagging_eval", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("tagging_eval.py")
 
 
 def _resolved_rows() -> list[dict[str, str]]:
@@ -80,11 +76,7 @@ def test_labelled_set_is_large_and_mostly_real():
 
 
 def _eval(name: str):
-    path = Path(__file__).resolve().parents[1] / "bench" / "evals" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"evals_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return bench_module(f"evals/{name}.py")
 
 
 def test_labelled_set_is_split_by_its_fixed_rule():
@@ -671,16 +663,8 @@ def test_event_lists_are_checked(tmp_path):
         taxonomy(path)
 
 
-def _agreement_module():
-    path = Path(__file__).resolve().parents[1] / "bench" / "evals" / "agreement.py"
-    spec = importlib.util.spec_from_file_location("agreement", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_agreement_scores_a_second_reading_like_the_tagger():
-    figures = _agreement_module().agreement(
+    figures = _eval("agreement").agreement(
         [({"music"}, {"music"}), ({"music", "events"}, {"music"}), (set(), {"digital"}), ({"digital"}, set())]
     )
     assert figures["exact_match"] == 0.25
@@ -689,7 +673,7 @@ def test_agreement_scores_a_second_reading_like_the_tagger():
 
 
 def test_every_second_reading_row_is_a_labelled_row():
-    agreement = _agreement_module()
+    agreement = _eval("agreement")
     first = {(r["origin"], r["title"]) for r in agreement._read("sectors.tsv")}
     second = agreement._read("sectors_second_reading.tsv")
     assert len(second) == 320
