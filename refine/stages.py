@@ -13,7 +13,7 @@ from refine.dates import Stored
 from refine.identity import item_id, native_id_for
 from refine.regions import tag_place
 from refine.sectors import tag_sectors
-from refine.status import compute_status
+from refine.status import TERMINAL, cancelled_in_title, compute_status, normalise_hint
 from refine.titles import clean_title, derived_title
 
 
@@ -146,9 +146,12 @@ def status_stage(item: dict[str, Any], record: dict[str, Any], now: datetime, da
     """`dates`: what normalise_dates returned for this item (its fields read back), so they are not parsed
     again from the ISO text just written."""
     published, deadline, starts, ends = dates
+    hint = record.get("status")
+    if item["kind"] == "event" and normalise_hint(hint) not in TERMINAL and cancelled_in_title(item["title"]):
+        hint = "cancelled"  # "Concert annulé : …", "Board Meeting – CANCELLED": the organiser's own word
     item["status"] = compute_status(
         item["kind"] or "",
-        record.get("status"),
+        hint,
         now,
         published=published,
         deadline=deadline,

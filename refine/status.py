@@ -2,7 +2,9 @@
 
 Rules, in order (the source's hint usually comes from the notice type: an award or result notice, a
 cancellation, a contract completion; the notice type wins over the dates):
-1. The source says cancelled or awarded: that is final (dates cannot tell it).
+1. The source says cancelled or awarded: that is final (dates cannot tell it). An event's organiser may say it in
+   the title instead ("Concert annulé : …", "Meeting – CANCELLED": cancelled_in_title, applied by
+   refine.stages.status_stage for events of every family).
 2. The deadline has passed (a call/tender), or the event is over (an event without an end lasts until the end
    of the day it starts, local time): closed. The source says closed (a call/tender): closed, whatever the
    dates (calls close early; a completed contract has no date ahead that would reopen it).
@@ -20,6 +22,8 @@ cancellation, a contract completion; the notice type wins over the dates):
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime, timedelta
 
 # Source vocabulary (TED, e-Procurement, SEDIA, OCDS, feeds) -> our statuses.
@@ -68,6 +72,24 @@ STALE_AFTER = timedelta(days=365)
 STATUS_AGED_OUT = "status_aged_out"  # the item's flag when rule 5 closed it
 TERMINAL = ("cancelled", "awarded")  # final states only the source can tell
 PRIOR_INFORMATION = frozenset({"prior information", "prior-information", "pin"})
+
+
+# A cancellation written into an event's title by its organiser ("Board Meeting – CANCELLED", "Concert annulé :
+# …", "GEANNULEERD - Voorstelling"): the word stands apart, at an end of the title or before a separator.
+_CANCELLED_WORD = r"(?:cancell?ed|annul[ée]e?s?|geannuleerd|afgelast|abgesagt)"
+_CANCELLED_TITLE = re.compile(
+    rf"^\W*{_CANCELLED_WORD}\s*[:!–—\-)\]]|[–—\-:(\[|]\s*{_CANCELLED_WORD}\W*$|\b{_CANCELLED_WORD}\s*[:!–—]"
+    # French and Dutch put the word after the noun ("Vernissage annulé", "Voorstelling afgelast"); English
+    # "… get cancelled" at the end is as often a topic, so it needs a separator
+    r"|\s(?:annul[ée]e?s?|geannuleerd|afgelast)\W*$",
+    re.I,
+)
+
+
+def cancelled_in_title(title: str | None) -> bool:
+    """The title says the event is cancelled (a word set apart, not "Cancelled flights: an exhibition")."""
+    # a JSON-LD name may still hold its page's entities ("Meeting&#8211;CANCELLED")
+    return bool(title) and _CANCELLED_TITLE.search(html.unescape(title or "")) is not None
 
 
 def normalise_hint(hint: object) -> str | None:

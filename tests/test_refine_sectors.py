@@ -417,10 +417,17 @@ def test_a_plural_or_a_second_language_is_one_piece_of_evidence():
     assert tag_sectors(f"{title}. Danse et théâtre.", [], [], title=title) == ["performing-arts"]
 
 
-def test_not_when_entries_are_checked(tmp_path):
+@pytest.mark.parametrize(
+    ("entry", "error"),
+    [
+        ('not_when = { en = "opera" }', r"sector 'music': not_when\.en should be a list"),
+        ('event = { keyword = { fr = ["rock"] } }', r"sector 'music': event should hold only keywords"),
+    ],
+)
+def test_malformed_lists_are_named(tmp_path, entry, error):
     path = tmp_path / "sectors.toml"
-    path.write_text('[[sector]]\nid = "music"\nnot_when = { en = "opera" }\n', encoding="utf-8")
-    with pytest.raises(SectorsConfigError, match=r"sector 'music': not_when\.en should be a list"):
+    path.write_text(f'[[sector]]\nid = "music"\n{entry}\n', encoding="utf-8")
+    with pytest.raises(SectorsConfigError, match=error):
         taxonomy(path)
 
 
@@ -654,13 +661,6 @@ def test_a_conference_or_a_party_is_no_events_work_unless_asked_for():
     title = "Interprétation simultanée lors des conférences internationales"
     assert tag_sectors(title, ["79540000"], [], title=title) == ["writing-publishing"]
     assert tag_sectors("Festival de jazz", [], [], title="Festival de jazz", kind="event") == ["music"]
-
-
-def test_event_lists_are_checked(tmp_path):
-    path = tmp_path / "sectors.toml"
-    path.write_text('[[sector]]\nid = "music"\nevent = { keyword = { fr = ["rock"] } }\n', encoding="utf-8")
-    with pytest.raises(SectorsConfigError, match=r"sector 'music': event should hold only keywords"):
-        taxonomy(path)
 
 
 def test_agreement_scores_a_second_reading_like_the_tagger():

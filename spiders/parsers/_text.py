@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 from collections.abc import Iterator
@@ -106,21 +105,3 @@ def title_from(text: str | None, limit: int = 160) -> str | None:
     if len(text) <= limit:
         return text or None
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-
-
-# A cancellation written into an event's title by its organiser ("Board Meeting – CANCELLED", "Concert annulé :
-# …", "GEANNULEERD - Voorstelling"): the word stands apart, at an end of the title or before a separator.
-_CANCELLED_WORD = r"(?:cancell?ed|annul[ée]e?s?|geannuleerd|afgelast|abgesagt)"
-_CANCELLED_TITLE = re.compile(
-    rf"^\W*{_CANCELLED_WORD}\s*[:!–—\-)\]]|[–—\-:(\[|]\s*{_CANCELLED_WORD}\W*$|\b{_CANCELLED_WORD}\s*[:!–—]"
-    # French and Dutch put the word after the noun ("Vernissage annulé", "Voorstelling afgelast"); English
-    # "… get cancelled" at the end is as often a topic, so it needs a separator
-    r"|\s(?:annul[ée]e?s?|geannuleerd|afgelast)\W*$",
-    re.I,
-)
-
-
-def cancelled_title(title: str | None) -> bool:
-    """The title says the event is cancelled (a word set apart, not "Cancelled flights: an exhibition")."""
-    # a JSON-LD name may still hold its page's entities ("Meeting&#8211;CANCELLED")
-    return bool(title) and _CANCELLED_TITLE.search(html.unescape(title or "")) is not None

@@ -14,8 +14,9 @@ Reading rules, from calendars as agendas really publish them:
   horizon of 90 days by default), each occurrence with its own native_id, UID@original start (its RECURRENCE-ID),
   so a moved occurrence updates the same item instead of adding one. A one-off event is kept whatever its date:
   the file bounds it, and refine decides what is past.
-- cancellations: STATUS:CANCELLED, or a title that says so ("Meeting – CANCELLED"), gives status "cancelled" (a
-  cancelled override: that occurrence only); an EXDATE removes its occurrence, which gives no item (ics_recur).
+- cancellations: STATUS:CANCELLED gives status "cancelled" (a cancelled override: that occurrence only; a title
+  that says so is read by refine.status, for events of every family); an EXDATE removes its occurrence, which
+  gives no item (ics_recur).
 - a VEVENT with nothing in it is skipped; one with content but no readable DTSTART is kept without dates and
   flagged `starts_unreadable`, so refine quarantines it with its reason; a calendar none of whose events has a
   readable start cannot be read (ParseError). A calendar with no VEVENT gives no records.
@@ -38,7 +39,7 @@ import x_wr_timezone
 
 from spiders.parsers import _place as places
 from spiders.parsers import ics_event, ics_recur, ics_repair
-from spiders.parsers._text import absolute, cancelled_title, head_text, iso, stable_id
+from spiders.parsers._text import absolute, head_text, iso, stable_id
 from vigie.core.errors import ParseError
 from vigie.core.items import new_raw
 from vigie.core.timezone import BRUSSELS, zone_key
@@ -217,9 +218,7 @@ def _record(
         native_id = f"{uid or stable_id(title)}@{key}"
     else:
         native_id = uid or stable_id(title, starts_at)
-    if status is None and (
-        (ics_event.text(event, "STATUS") or "").upper() == "CANCELLED" or cancelled_title(title)
-    ):
+    if status is None and (ics_event.text(event, "STATUS") or "").upper() == "CANCELLED":
         status = "cancelled"
     location = ics_event.location(event)
     flags = [] if bounds else ["starts_unreadable"]

@@ -29,7 +29,6 @@ from typing import Any
 import extruct
 
 from spiders.parsers import _place as places
-from spiders.parsers import _text
 from spiders.parsers._text import absolute, html_tree, jsonld_blocks, looks_like_html, stable_id
 from vigie.core.items import new_raw
 from vigie.core.languages import normalise_lang
@@ -269,7 +268,7 @@ def _record(
         ends_at=_date(event.get("endDate")),
         organiser=_string(event.get("organizer")),
         language=normalise_lang(_string(event.get("inLanguage"))) or page_lang,
-        status=_status(event.get("eventStatus")) or ("cancelled" if _text.cancelled_title(title) else None),
+        status=_status(event.get("eventStatus")),
         flags=["postponed"] if _status_name(event.get("eventStatus")) in _POSTPONED else [],
         raw_ref=ident,
         **_place(event.get("location"), place),
