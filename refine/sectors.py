@@ -244,9 +244,8 @@ def _cpv_codes(cpv: list[str]) -> list[str]:
 
 
 def tag_sectors(
-    text: str, cpv: list[str], defaults: list[str], *, title: str | None = None, news: bool = False,
-    kind: str | None = None,
-) -> list[str]:  # fmt: skip
+    text: str, cpv: list[str], defaults: list[str], *, title: str | None = None, kind: str | None = None
+) -> list[str]:
     """Sector ids for an item, in taxonomy order (defaults unknown to the taxonomy are kept, at the end).
 
     The rules are sectors.toml's header, 1 to 6: CPV codes first (the main code's sectors as they are, the
@@ -254,9 +253,9 @@ def tag_sectors(
     `not_when_cpv`), keyword evidence otherwise (`text` starts with the title; beside CPV sectors only a sector
     the title names), more of it for news and off-topic texts, none from works or goods tenders. The source's
     `defaults` add 1 point and are kept, but not for news. Without `title`, every keyword counts as a title
-    mention. `kind` is refine's (tender, call, event, news; news=True is kind "news"): an event is read with
+    mention. `kind` is refine's (tender, call, event, news): news needs more evidence, an event is read with
     its sectors' `event` words and without their `occasions`."""
-    news = news or kind == "news"
+    news = kind == "news"
     tax = taxonomy()
     found: set[str] = set()
     extra: set[str] = set()

@@ -53,9 +53,9 @@ def _tag(text: str, cpv: list[str] | None = None, defaults: list[str] | None = N
     return tag_sectors(text, cpv or [], defaults or [])
 
 
-def _item(title: str, summary: str, cpv: list[str], *, news: bool = False) -> list[str]:
+def _item(title: str, summary: str, cpv: list[str], *, kind: str | None = None) -> list[str]:
     """The sectors of an item as refine tags it: its title, then its summary, the title passed apart."""
-    return tag_sectors(f"{title}. {summary}", cpv, [], title=title, news=news)
+    return tag_sectors(f"{title}. {summary}", cpv, [], title=title, kind=kind)
 
 
 def test_taxonomy_keeps_spec_ids_and_fills_every_sector():
@@ -363,7 +363,7 @@ def test_one_stray_word_below_the_title_is_not_enough():
 def test_source_sectors_are_a_weak_prior_kept_for_opportunities_not_news():
     title = "Mentir aux recruteurs ? Facile !"
     assert tag_sectors(title, [], ["performing-arts"], title=title) == ["performing-arts"]
-    assert tag_sectors(title, [], ["performing-arts"], title=title, news=True) == []
+    assert tag_sectors(title, [], ["performing-arts"], title=title, kind="news") == []
 
 
 def test_a_film_call_about_football_is_still_audiovisual():
@@ -381,7 +381,7 @@ def test_news_needs_its_title_and_more_evidence():
             title,
             "In the footsteps of VH1 Behind the Music, the band collaborated with a television crew.",
             [],
-            news=True,
+            kind="news",
         )
         == []
     )
@@ -390,7 +390,7 @@ def test_news_needs_its_title_and_more_evidence():
     ) == ["audiovisual"]  # the same words in a call would do
     title = "Le festival de théâtre de rue ouvre ses portes"
     assert "performing-arts" in _item(
-        title, "Trente compagnies de théâtre, de danse et de cirque jouent dans le parc.", [], news=True
+        title, "Trente compagnies de théâtre, de danse et de cirque jouent dans le parc.", [], kind="news"
     )
 
 
