@@ -129,7 +129,10 @@ def test_news_rows_agree_with_the_kinds_set():
     # 0.724/0.657 on 289. Rows of event sources scored as events (`kind` column), the `event` words and
     # `occasions` of sectors.toml: tuned 0.914/0.863 (old 227 rows 0.907/0.907, the Maker Faire row losing
     # Events; the 72 new 0.744/0.636), held-out 0.751/0.696. Thresholds: those minus 0.011 to 0.014.
-    [("tuned", 0.90, 0.85), ("held-out", 0.74, 0.685)],
+    # 2026-12-04: labels settled by three blind readings (SOURCES.md): the same rules scored 0.834/0.838 and
+    # 0.735/0.695 against them. Retuned on the tuned half, plus 73 fresh TED notices (36 tuned, 37 held-out):
+    # tuned 0.874/0.847 on 335 rows, held-out 0.742/0.701 on 326 (the 37 new ones: micro 0.867/0.839).
+    [("tuned", 0.86, 0.835), ("held-out", 0.73, 0.69)],
 )
 def test_precision_and_recall_on_labelled_set(part, precision, recall):
     _resolved_rows()  # skips when the shared corpus is absent
@@ -143,7 +146,7 @@ def test_precision_and_recall_on_labelled_set(part, precision, recall):
     ("cpv", "sectors"),
     [
         ("92312110", ["performing-arts"]),  # theatrical producer services
-        ("92312130", ["performing-arts", "music"]),  # band entertainment
+        ("92312130", ["music"]),  # band entertainment
         ("79340000-9", ["communication"]),  # advertising and marketing (with check digit)
         ("71200000", ["architecture"]),
         ("80500000", ["education-training"]),
@@ -198,8 +201,9 @@ def test_feasibility_studies_are_consulting_and_catering_text_says_nothing():
 def test_words_with_a_building_sense_are_not_social_or_education():
     title = "Marchés de prestations de diagnostics techniques avant travaux de réhabilitation"
     assert tag_sectors(title, ["71000000"], [], title=title) == ["architecture"]
+    # Belgium's socio-cultural adult education: two of three readers of sectors.tsv call it education
     title = "Appel à projets en éducation permanente"
-    assert tag_sectors(title, [], [], title=title) == ["social-health"]
+    assert tag_sectors(title, [], [], title=title) == ["education-training"]
 
 
 def test_cpv_of_works_or_goods_keep_the_text_out_even_with_a_title():
@@ -275,7 +279,18 @@ def test_english_these_is_not_a_french_thesis():
         ("Appel à projets « arts de la scène »", "performing-arts"),
         ("Création d'une œuvre d'art", "visual-arts"),
         ("Oeuvre d'art pour le hall", "visual-arts"),
-        ("Infosessie kunstwerkattest", "events"),
+        # the trades' own words, in the three languages
+        ("Appel aux jongleurs et acrobates", "performing-arts"),
+        ("Oproep voor theatergezelschappen", "performing-arts"),
+        ("Résidence pour un quatuor à cordes", "music"),
+        ("Appel à candidatures pour vidéastes et cadreurs", "audiovisual"),
+        ("Call for curators", "visual-arts"),
+        ("Stage de poterie et de tissage", "crafts-fashion"),
+        ("Call for lighting technicians", "events"),
+        ("Huiswerkbegeleiding voor leerlingen", "education-training"),
+        ("Strategic advice on change management", "consulting"),
+        ("Prototype and proof of concept grants", "research-innovation"),
+        ("Subsidie voor hergebruik en upcycling", "environment"),
     ],
 )
 def test_keywords_are_accent_insensitive_stemmed_and_multilingual(text, sector):
@@ -289,6 +304,7 @@ def test_keywords_are_accent_insensitive_stemmed_and_multilingual(text, sector):
         "Operation and maintenance of the heating",  # "opera" is a whole word only
         "Fourniture de rations alimentaires",  # no "ration" inside "Fédération"-like matches
         "Exposition au bruit des travailleurs",  # "exposition" alone is not an art exhibition
+        "Infosessie kunstwerkattest",  # an information session is attended, not events work
     ],
 )
 def test_keywords_do_not_fire_on_lookalikes(text):
@@ -517,9 +533,27 @@ def test_civic_integration_says_who_takes_part():
     assert tag_sectors(title, ["80430000", "80000000"], [], title=title) == ["education-training"]
 
 
-def test_auditing_is_consulting():
-    assert "consulting" in tag_sectors("Auditing services for the agency", [], [])
-    assert "consulting" not in tag_sectors("Auditorium seating", [], [])
+def test_audits_and_printing_are_not_consulting_or_writing():
+    # settled by three readings of sectors.tsv: a statutory audit or the accounts are no advice work, printing
+    # is making printed goods (proofreading and typesetting stay writing and publishing)
+    title = "Services comptables et commissariat aux comptes"
+    assert tag_sectors(title, ["79212300", "79211100"], [], title=title) == []
+    assert tag_sectors("Auditing services for the agency", [], []) == []
+    title = "Travaux d'impression et de reprographie"
+    assert tag_sectors(title, ["79810000"], [], title=title) == []
+    assert tag_sectors("Proofreading services", ["79821100"], []) == ["writing-publishing"]
+    title = "The Provision of Public Affairs Services"
+    assert tag_sectors(title, ["79416000"], [], title=title) == ["communication", "consulting"]
+
+
+def test_band_and_orchestra_codes_are_music_not_theatre():
+    title = "Programmation de concerts pour la saison estivale"
+    assert tag_sectors(title, ["92312130"], [], title=title) == ["music"]
+    assert tag_sectors("Theatre production", ["92312110"], []) == ["performing-arts"]
+
+
+def test_a_fair_seeking_exhibitors_is_their_trade_not_events():
+    assert tag_sectors("Salon de la création textile : exposants recherchés", [], []) == ["crafts-fashion"]
 
 
 # Rules added on 2026-12-02 (issue 14, point 3) from the misses of 119 real notices (TED R2 award, contest and
@@ -549,8 +583,9 @@ def test_it_consultancy_codes_are_consulting_only_when_the_text_says_so():
     assert tag_sectors(title, ["72222100"], [], title=title) == ["digital", "consulting"]
 
 
-def test_printing_services_are_writing_and_publishing():
-    assert _tag("", ["79800000"]) == ["writing-publishing"]
+def test_printing_services_are_no_writing_and_publishing():
+    assert _tag("", ["79800000"]) == []
+    assert _tag("", ["79822300"]) == ["writing-publishing"]  # typesetting
     assert _tag("", ["79822500"]) == ["design"]  # graphic design stays design, under the same division
 
 
@@ -663,18 +698,36 @@ def test_a_conference_or_a_party_is_no_events_work_unless_asked_for():
     assert tag_sectors("Festival de jazz", [], [], title="Festival de jazz", kind="event") == ["music"]
 
 
-def test_agreement_scores_a_second_reading_like_the_tagger():
-    figures = _eval("agreement").agreement(
-        [({"music"}, {"music"}), ({"music", "events"}, {"music"}), (set(), {"digital"}), ({"digital"}, set())]
-    )
-    assert figures["exact_match"] == 0.25
-    assert figures["macro_recall"] == round((1.0 + 0.0 + 0.0) / 3, 3)  # music 2/2, events 0/1, digital 0/1
-    assert figures["macro_precision"] == round((1.0 + 0.0 + 0.0) / 3, 3)  # digital's one answer was wrong
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Candidature via le formulaire en ligne sur le site internet de la commune. Version numérique du dossier.",
+        "Apply online on our website. Send a digital copy of your budget.",
+        "Please reply in writing. Book now for the info session.",
+    ],
+)
+def test_how_to_apply_is_no_evidence_of_a_trade(summary):
+    # stock phrases of a call's practicalities: a website to apply on is not digital work, replying in writing
+    # or booking a seat is not writing (sectors.toml `context`: a keyword inside one of them is part of it)
+    title = "Appel à projets 2027"
+    assert tag_sectors(f"{title}. {summary}", [], [], title=title) == []
+    summary = "Projets numériques : applications et logiciels libres."
+    assert tag_sectors(f"{title}. {summary}", [], [], title=title) == ["digital"]
 
 
-def test_every_second_reading_row_is_a_labelled_row():
-    agreement = _eval("agreement")
-    first = {(r["origin"], r["title"]) for r in agreement._read("sectors.tsv")}
-    second = agreement._read("sectors_second_reading.tsv")
-    assert len(second) == 320
-    assert all((r["origin"], r["title"]) in first for r in second)
+def test_restoring_nature_or_data_is_not_heritage():
+    title = "Wetland and peatland restoration"
+    summary = "Nature restoration of degraded habitats and river restoration."
+    assert "heritage" not in tag_sectors(f"{title}. {summary}", [], [], title=title)
+    title = "Restoration of the historic town hall"
+    assert tag_sectors(f"{title}. Restoration of the listed building's facade.", [], [], title=title) == [
+        "heritage"
+    ]
+
+
+def test_a_university_is_a_setting_that_supports_research():
+    # sectors.toml `context`: a university says where, and adds a point only beside a research word
+    title = "Grants 2027"
+    assert tag_sectors(f"{title}. Open to universities.", [], [], title=title) == []
+    summary = "Open to universities for applied research."
+    assert tag_sectors(f"{title}. {summary}", [], [], title=title) == ["research-innovation"]
