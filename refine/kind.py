@@ -12,7 +12,7 @@ the order they are trusted (config/kinds.toml says the same for the people who e
   4. nothing of the above: news. A text about none of Smart's trades (a word of sectors.toml `off_topic`:
      football, share prices, gadgets) is news unless its title names the kind, or an event if it has a start.
 
-Matching reuses the sector taxonomy's word tables (refine.sectors.Taxonomy): each distinct token's verdict is
+Matching reuses the sector taxonomy's word tables (refine.taxonomy.Taxonomy): each distinct token's verdict is
 memoised, so classifying an item is a tokenising pass plus dict lookups. `classify_batch` runs a whole batch in
 one pass; refine calls `kind_stage` per item inside its batch loop, after dates (a deadline is a signal).
 """
@@ -25,9 +25,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from refine.keywords import Hit
-from refine.sectors import OFF_TOPIC, KeywordTables, Taxonomy
-from refine.sectors import taxonomy as sector_taxonomy
+from refine.keywords import Hit, KeywordTables
+from refine.taxonomy import OFF_TOPIC, Taxonomy
+from refine.taxonomy import taxonomy as sector_taxonomy
 from vigie.core.config import compiled_once, load_toml
 from vigie.core.errors import SectorsConfigError
 

@@ -258,5 +258,6 @@ def _record(
         status=status,
         published_at=iso(created) if isinstance(created, datetime) and created.tzinfo else None,
         flags=flags,
+        categories=ics_event.categories(event),
         raw_ref=uid,
     )

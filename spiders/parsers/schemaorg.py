@@ -270,6 +270,7 @@ def _record(
         language=normalise_lang(_string(event.get("inLanguage"))) or page_lang,
         status=_status(event.get("eventStatus")),
         flags=["postponed"] if _status_name(event.get("eventStatus")) in _POSTPONED else [],
+        categories=[t for t in _types(event) if t != "event"],  # "musicevent", "theaterevent"...
         raw_ref=ident,
         **_place(event.get("location"), place),
     )

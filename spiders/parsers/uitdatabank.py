@@ -174,6 +174,15 @@ def _venue(place: Any, lang: str | None) -> dict[str, Any]:
     }
 
 
+def _terms(terms: Any) -> list[str]:
+    """The labels of the event's type and themes ("Concert", "Klassieke muziek"): publiq's own classification."""
+    return [
+        str(term["label"]).strip()
+        for term in (terms if isinstance(terms, list) else ())
+        if isinstance(term, Mapping) and term.get("domain") in ("eventtype", "theme") and term.get("label")
+    ]
+
+
 def _records(event: Mapping[str, Any], *, source: str) -> Iterator[dict]:
     if str(event.get("workflowStatus") or "").upper() in _NOT_PUBLIC:
         return
@@ -203,6 +212,7 @@ def _records(event: Mapping[str, Any], *, source: str) -> Iterator[dict]:
         published_at=event.get("availableFrom") or event.get("created"),
         organiser=_pick(_by_lang(organiser.get("name")), lang, normalise_lang(organiser.get("mainLanguage"))),
         **_venue(event.get("location"), lang),
+        categories=_terms(event.get("terms")),
         raw_ref=str(event.get("@id") or ""),
     )
     calendar = str(event.get("calendarType") or "").lower()

@@ -115,6 +115,9 @@ RAW_FIELDS = (
     "reserved",
     "place",
     "sectors",
+    # the source's own classification of the item, as it writes it (a schema.org event type, UiTdatabank's event
+    # type and themes, iCalendar CATEGORIES): refine.sectors maps the names sectors.toml `declared` lists
+    "categories",
     "regions",
     "scope",
     "flags",
@@ -130,7 +133,7 @@ _REGION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
 def new_raw(source: str, family: str, **fields: Any) -> dict[str, Any]:
     """A raw record with every key present, so downstream code never needs `.get` defaults."""
     record: dict[str, Any] = dict.fromkeys(RAW_FIELDS)
-    record.update(texts={}, nuts=[], cpv=[], sectors=[], regions=[])
+    record.update(texts={}, nuts=[], cpv=[], sectors=[], categories=[], regions=[])
     record.update(source=source, family=family)
     unknown = set(fields) - set(RAW_FIELDS)
     if unknown:
