@@ -7,7 +7,8 @@ waits for them, then reads the staged batches back for the run's clustering and 
 A worker that dies (its machine, or the worker and its flow runs killed) leaves its flow runs Running (or
 Pending) on the server for ever: Prefect 3.8.8's server marks nothing crashed by itself. Each flow run sends a
 heartbeat event every 30 s (PREFECT_FLOWS_HEARTBEAT_FREQUENCY, set for these runs); a Running run with no sign
-of life (heartbeat or state change) for LOST_AFTER seconds is marked Crashed here and dispatched again, like a
+of life (heartbeat or state change) for LOST_AFTER seconds (a Pending one, still starting: PENDING_GRACE times
+as long) is marked Crashed here and dispatched again, like a
 run that ended Crashed or Failed, up to MAX_ATTEMPTS times. Re-running a source writes the same content, hence
 the same batch file (warehouse.staging is content-addressed), and the load records each batch's digest in its
 own transaction: nothing is loaded twice.
@@ -52,6 +53,7 @@ def _seconds(name: str, default: float) -> float:
 
 # A run silent this long (2.5 heartbeats: one may be late on a busy machine, two are not) is lost.
 LOST_AFTER = 2.5 * HEARTBEAT_SECONDS  # VIGIE_DISPATCH_LOST_AFTER
+PENDING_GRACE = 3  # a starting (Pending) run sends no heartbeat yet
 TIMEOUT = 3600.0  # VIGIE_DISPATCH_TIMEOUT: the whole dispatch, a worker's queueing included
 MAX_ATTEMPTS = 3
 POLL_SECONDS = 2.0
@@ -245,9 +247,11 @@ class _Watch:
             elif state.is_crashed() or state.is_failed():
                 await self._retry(name, run, f"ended {state.name}: {state.message or ''}".strip(" :"))
             elif state.is_running() or state.is_pending():
-                # A Pending run is a process starting (10-40 s on a busy machine): no heartbeat yet.
+                # A Pending run is a process starting (10-40 s on a busy machine, over a minute on a loaded one):
+                # no heartbeat yet, so it has PENDING_GRACE times as long. Taken for lost too early, it would run
+                # twice, the first copy still starting.
                 silent = await self._silent_for(run)
-                if silent > self.lost_after:
+                if silent > self.lost_after * (PENDING_GRACE if state.is_pending() else 1):
                     reason = f"no sign of life for {silent:.0f} s (its worker is gone?)"
                     await self._mark_crashed(run, reason)
                     await self._retry(name, run, reason)

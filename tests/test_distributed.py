@@ -129,6 +129,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
             victim_run = wait_for(
                 "the held source's flow run", lambda: running(base, tmp / "killed", GATED), 120
             )
+            # The run is held (its document is): it beats before it dies, so the test sees its heartbeats stop.
+            wait_for("a heartbeat of the held source's run", lambda: heartbeats(base, victim_run["id"]), 120)
             pid = int(str(victim_run["infrastructure_pid"]).rsplit(":", 1)[-1])
             victim = next(n for n, p in workers.items() if p.pid in ancestors(pid))
             kill_tree(workers[victim])
