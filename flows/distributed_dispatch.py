@@ -7,9 +7,9 @@ waits for them, then reads the staged batches back for the run's clustering and 
 A worker that dies (its machine, or the worker and its flow runs killed) leaves its flow runs Running (or
 Pending) on the server for ever: Prefect 3.8.8's server marks nothing crashed by itself. Each flow run sends a
 heartbeat event every 30 s (PREFECT_FLOWS_HEARTBEAT_FREQUENCY, set for these runs); a Running run with no sign
-of life (heartbeat or state change) for LOST_AFTER seconds (a Pending one, still starting: PENDING_GRACE times
-as long) is marked Crashed here and dispatched again, like a
-run that ended Crashed or Failed, up to MAX_ATTEMPTS times. Re-running a source writes the same content, hence
+of life (heartbeat or state change) for LOST_AFTER seconds (a Pending one, still starting, PENDING_GRACE times
+as long) is marked Crashed here and dispatched again, like a run that ended Crashed or Failed, up to
+MAX_ATTEMPTS times. Re-running a source writes the same content, hence
 the same batch file (warehouse.staging is content-addressed), and the load records each batch's digest in its
 own transaction: nothing is loaded twice.
 """

@@ -41,13 +41,18 @@ NOT_IN_EVENTS = "@"
 _last_tokens: tuple[str, list[str], frozenset[str]] = ("", [], frozenset())
 
 
+def folded_words(text: str) -> list[str]:
+    """The word tokens of `text`, folded (lower case, no accents): how every matcher here reads a text."""
+    return _TOKEN.findall(fold(text))
+
+
 def tokens_of(text: str) -> tuple[list[str], frozenset[str]]:
     """The folded word tokens of `text` and their set (do not modify them): the last text's are reused, as the
     kind, sector and fit matchers read the same title one after the other."""
     global _last_tokens
     last = _last_tokens
     if last[0] is not text and last[0] != text:
-        tokens = _TOKEN.findall(fold(text))
+        tokens = folded_words(text)
         last = _last_tokens = (text, tokens, frozenset(tokens))
     return last[1], last[2]
 

@@ -56,8 +56,8 @@ def tag_sectors(
     `defaults` add 1 point and are kept, but not for news. Without `title`, every keyword counts as a title
     mention. `kind` is refine's (tender, call, event, news): news needs more evidence, an event is read with
     its sectors' `event` words and without their `occasions`. `declared` is the source's own classification of
-    the item (a schema.org event type, UiTdatabank's event type): the sectors its names give are kept, as a
-    tender's main CPV code's, except for news."""
+    the item (a schema.org event type, UiTdatabank's event type and themes): the sectors its names give
+    (sectors.toml `declared`) are kept for every kind but news; the text may add others by the rules above."""
     news = kind == "news"
     tax = taxonomy()
     found: set[str] = set()

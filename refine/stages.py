@@ -128,7 +128,7 @@ def sector_stage(item: dict[str, Any], record: dict[str, Any], text: str) -> Non
             list(record.get("sectors") or ()),
             title=item["title"] or "",
             kind=item["kind"],  # news needs more evidence; an event is read for its subject (sectors.toml)
-            declared=list(record.get("categories") or ()),  # the source's own classification (MusicEvent...)
+            declared=record.get("categories") or None,  # the source's own classification (MusicEvent...)
         )
     )
 

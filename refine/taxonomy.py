@@ -22,7 +22,6 @@ from refine import keywords
 from refine.keywords import Hit, KeywordMatcher, KeywordTables
 from vigie.core.config import compiled_once, load_toml
 from vigie.core.errors import SectorsConfigError
-from vigie.core.text import fold
 
 # Long texts (every language of a cluster) are cut: the title and first paragraphs carry the sector, and the
 # scan cost grows with length.
@@ -229,4 +228,5 @@ taxonomy = compiled_once("sectors.toml", _load)
 
 
 def _name(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+    """A classification name as compared: its folded words ("Hip hop, R&B en rap" -> "hip hop r b en rap")."""
+    return " ".join(keywords.folded_words(text))

@@ -718,7 +718,11 @@ def test_how_to_apply_is_no_evidence_of_a_trade(summary):
 def test_restoring_nature_or_data_is_not_heritage():
     title = "Wetland and peatland restoration"
     summary = "Nature restoration of degraded habitats and river restoration."
-    assert "heritage" not in tag_sectors(f"{title}. {summary}", [], [], title=title)
+    assert tag_sectors(f"{title}. {summary}", [], [], title=title) == ["environment"]
+    title = "Data restoration of the municipal archives"
+    assert tag_sectors(title, [], [], title=title) == []
+    title = "Restoration of the municipal archives"
+    assert tag_sectors(title, [], [], title=title) == ["heritage"]
     title = "Restoration of the historic town hall"
     assert tag_sectors(f"{title}. Restoration of the listed building's facade.", [], [], title=title) == [
         "heritage"

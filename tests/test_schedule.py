@@ -76,8 +76,8 @@ def test_scheduled_run_happens(tmp_path):
             deadline = time.monotonic() + 180
             snapshot = home / "published.duckdb"
             n = 0
-            # A run on a loaded machine may publish before the calendar is read (its fetch slow): wait for a
-            # snapshot that holds the calendar's events, as the next scheduled run publishes again.
+            # On a loaded machine a first run may publish without the calendar's events (a slow source must not
+            # hold the run back): wait for a snapshot that holds them, as every scheduled run publishes again.
             while time.monotonic() < deadline and proc.poll() is None and not (n := _agenda_items(snapshot)):
                 time.sleep(1)
             assert proc.poll() is None, proc.stdout.read().decode()[-2000:]

@@ -115,7 +115,7 @@ RAW_FIELDS = (
     "reserved",
     "place",
     "sectors",
-    # the source's own classification of the item, as it writes it (a schema.org event type, UiTdatabank's event
+    # the source's own classification of the item, as it names it (a schema.org event type, UiTdatabank's event
     # type and themes, iCalendar CATEGORIES): refine.sectors maps the names sectors.toml `declared` lists
     "categories",
     "regions",
