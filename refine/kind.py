@@ -7,7 +7,7 @@ the order they are trusted (config/kinds.toml says the same for the people who e
      Tenders topic keeps the type it declares; a calendar entry or schema.org Event (it has a start) is an
      event unless its title is plainly a call and names no event word;
   2. the vocabulary of calls, events and tenders in FR/NL/EN (config/kinds.toml), in the title (counts double)
-     and the summary;
+     and the summary (one call or tender word, once, in the summary alone is not enough: _from_words);
   3. dates: a deadline backs a call or tender, a start backs an event;
   4. nothing of the above: news. A text about none of Smart's trades (a word of sectors.toml `off_topic`:
      football, share prices, gadgets) is news unless its title names the kind, or an event if it has a start.
@@ -155,6 +155,17 @@ def _from_words(
 ) -> tuple[str, str]:
     """(kind, reason) from the vocabulary's scores and the dates (module docstring, signals 2 to 4)."""
     kind = _best(strong, declared)
+    if (
+        kind in ("call", "tender")
+        and kind != declared
+        and strong[kind] == 1
+        and not (has_deadline or weak_scores.get(kind))
+    ):
+        # One call or tender word, once, in a summary whose title names none, with nothing else of the kind and
+        # no date to answer by: a news article saying it in passing ("the higher price also grants users full
+        # access"), not an opportunity. A source that declares that kind still gets it.
+        strong = {k: v for k, v in strong.items() if k != kind}
+        kind = _best(strong, declared)
     if has_start and kind == "call" and strong.get("event", 0) >= strong["call"]:
         kind = "event"  # an info session about a call: what one does on that date is attend
     if kind is not None:

@@ -132,7 +132,9 @@ def test_news_rows_agree_with_the_kinds_set():
     # 2026-12-04: labels settled by three blind readings (SOURCES.md): the same rules scored 0.834/0.838 and
     # 0.735/0.695 against them. Retuned on the tuned half, plus 73 fresh TED notices (36 tuned, 37 held-out):
     # tuned 0.874/0.847 on 335 rows, held-out 0.742/0.701 on 326 (the 37 new ones: micro 0.867/0.839).
-    [("tuned", 0.86, 0.835), ("held-out", 0.73, 0.69)],
+    # Then a museum is a setting (heritage `context`), cleaning and guarding codes keep the text out, planning
+    # phrases are no Design: tuned 0.878/0.847, held-out 0.755/0.701 (micro 0.816/0.733).
+    [("tuned", 0.865, 0.835), ("held-out", 0.74, 0.69)],
 )
 def test_precision_and_recall_on_labelled_set(part, precision, recall):
     _resolved_rows()  # skips when the shared corpus is absent
@@ -735,3 +737,44 @@ def test_a_university_is_a_setting_that_supports_research():
     assert tag_sectors(f"{title}. Open to universities.", [], [], title=title) == []
     summary = "Open to universities for applied research."
     assert tag_sectors(f"{title}. {summary}", [], [], title=title) == ["research-innovation"]
+
+
+def test_a_museum_is_the_setting_not_heritage_work():
+    # sectors.toml heritage `context`: cleaning, guarding or a photography course at a museum is no heritage work;
+    # its collections, history or a guided visit (event words) are
+    title = "Nettoyage des locaux du Musée des Beaux-Arts"
+    assert tag_sectors(title, ["90910000"], [], title=title) == []
+    title = "Cleaning services for the National Museum"
+    assert tag_sectors(title, ["90910000"], [], title=title) == []
+    title = "Photographie des collections du musée"
+    assert tag_sectors(title, ["79961000"], [], title=title) == ["photography"]
+    title = "Conservation préventive des collections du musée"
+    assert tag_sectors(title, [], [], title=title) == ["heritage"]
+    title = "Restauratie van schilderijen voor het Stedelijk Museum"
+    assert "heritage" in tag_sectors(title, [], [], title=title)
+    title = "Visite guidée du musée pour les écoles"
+    assert tag_sectors(title, [], [], title=title, kind="event") == ["heritage"]
+
+
+def test_cleaning_or_guarding_a_venue_is_not_its_trade():
+    # cpv_without_keywords: cleaning (9091) and guarding (7971) are done at a theatre, not in its trade
+    for title, cpv in (
+        ("Nettoyage du théâtre municipal", "90910000"),
+        ("Gardiennage de la salle de spectacle", "79713000"),
+        ("Cleaning of the concert hall", "90911200"),
+    ):
+        assert tag_sectors(title, [cpv], [], title=title) == [], title
+    title = "Gardiennage et logiciel de vidéosurveillance"  # a software code beside it: not only guarding
+    assert tag_sectors(title, ["79713000", "48000000"], [], title=title) == ["digital"]
+
+
+def test_planning_a_project_is_not_design_work():
+    # design `context`: "design and build", "design and implementation", "co-design" plan a project or a building
+    for title in (
+        "The design and build of the new bridge",
+        "Call for proposals: co-design of community services",
+        "Design and implementation of the evaluation",
+    ):
+        assert "design" not in tag_sectors(title, [], [], title=title), title
+    title = "Design and development of a new visual identity"
+    assert tag_sectors(title, [], [], title=title) == ["design"]

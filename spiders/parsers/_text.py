@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -16,6 +16,7 @@ from lxml import etree
 
 from spiders.parsers import _json
 from vigie.core.errors import ParseError
+from vigie.core.text import fold
 
 _PROLOGUE = re.compile(r"^(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*", re.S | re.I)
 
@@ -88,8 +89,8 @@ def jsonld_blocks(tree: etree._Element) -> Iterator[Any]:
 
 
 # One token joined by "_" or "/" with a digit in it: a buyer's file reference ("AOO/2015/LPA/CRYOSTAT.",
-# "2024_AOO_CRYOSTATS_LPENS_3"), not words.
-_REFERENCE = re.compile(r"^(?=\S*\d)(?=\S*[_/])\S{6,}$")
+# "2024_AOO_CRYOSTATS_LPENS_3"), not words; a lot number may follow it ("AZJP_122182_GBS - 1").
+_REFERENCE = re.compile(r"^(?=\S*\d)(?=\S*[_/])\S{6,}(?:\s*[-–]\s*\d{1,3})?$")
 
 
 def worded(title: str | None) -> bool:
@@ -99,9 +100,40 @@ def worded(title: str | None) -> bool:
     return any(c.isalpha() for c in text) and not _REFERENCE.match(text)
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", fold(text))
+
+
+def names_only(title: str | None, names: Iterable[str | None]) -> bool:
+    """The title is only an organisation's name, as buyers write theirs where the procedure's title goes
+    ("VZW AZ Jan Portaels" for AZ Jan Portaels): every word of it is one of the name's but a legal form (one short
+    word of up to four letters, "VZW", "GmbH"), and it leaves out at most one word of the name."""
+    words = set(_words(title or ""))
+    for name in names:
+        own = set(_words(name or ""))
+        if not own or not words:
+            continue
+        extra = words - own
+        if len(extra) <= 1 and all(len(w) <= 4 for w in extra) and len(words & own) >= max(1, len(own) - 1):
+            return True
+    return False
+
+
 def title_from(text: str | None, limit: int = 160) -> str | None:
     """A title made of a description, for a notice whose own title is no title: its start, cut on a word."""
     text = " ".join((text or "").split())
     if len(text) <= limit:
         return text or None
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+# "Detroit\,\, MI": The Events Calendar (WordPress, PRODID "ECPv…") and other exporters join an address's parts
+# with commas, empty ones included.
+_EMPTY_PARTS = re.compile(r"\s*,(?:\s*,)+")
+
+
+def tidy_address(text: str | None) -> str | None:
+    """`text` without the empty parts of a comma-joined address ("Detroit,, MI" -> "Detroit, MI")."""
+    if not text or "," not in text:
+        return text
+    return _EMPTY_PARTS.sub(",", text).strip(" ,") or None

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from spiders.parsers._text import iso
+from spiders.parsers._text import iso, tidy_address
 from vigie.core.text import squash
 
 
@@ -82,12 +82,12 @@ def occurrence_key(original: date | datetime) -> str:
 
 
 def location(event: icalendar.Event) -> str | None:
-    location = text(event, "LOCATION")
+    location = tidy_address(text(event, "LOCATION"))
     if location:
         return location
     for name in ("X-LOCATION", "X-ALT-LOCATION"):
-        if text(event, name):
-            return text(event, name)
+        if tidy_address(text(event, name)):
+            return tidy_address(text(event, name))
     apple = event.get("X-APPLE-STRUCTURED-LOCATION")
     if apple is not None and hasattr(apple, "params"):
         return squash(apple.params.get("X-ADDRESS") or apple.params.get("X-TITLE"))

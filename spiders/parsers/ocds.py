@@ -19,7 +19,7 @@ from typing import Any
 from spiders.parsers import _json, ocds_releases
 from spiders.parsers._text import title_from, worded
 from spiders.parsers.notice_terms import ocds_terms
-from spiders.parsers.ocds_fields import localized
+from spiders.parsers.ocds_fields import country, localized, parties
 from spiders.parsers.ocds_fields import name as _name
 from spiders.parsers.ocds_fields import text as _text
 from vigie.core.items import new_raw
@@ -32,10 +32,13 @@ FAMILY = "ocds"
 _CPV = re.compile(r"^(\d{8})(?:-\d)?$")
 
 
-def sniff(head: bytes, filename: str) -> bool:
-    if not _json.starts_like_json(head):
-        return False
-    text = _json.head_text(head)
+# Fields of the OCDS release schema no other family's JSON has: a bare release whose `ocid` comes after the
+# sniffed head (Mexico's federal administration writes it last, after kilobytes of contracts) still has these;
+# claims() then asks for the ocid further on.
+_RELEASE_KEYS = ('"initiationType"', '"tenderPeriod"', '"awardID"', '"procuringEntity"', '"buyer"')
+
+
+def _sniffed(text: str) -> bool:
     if '"ocid"' in text or '"compiledRelease"' in text or '"versionedRelease"' in text:
         return True
     # A package header (long `extensions` lists can push the first ocid past the sniffed head).
@@ -43,21 +46,19 @@ def sniff(head: bytes, filename: str) -> bool:
     return in_package and ('"publishedDate"' in text or '"publisher"' in text)
 
 
-def _parties(release: Mapping[str, Any], role: str) -> list[dict]:
-    return [p for p in release.get("parties") or [] if isinstance(p, dict) and role in (p.get("roles") or [])]
+def sniff(head: bytes, filename: str) -> bool:
+    if not _json.starts_like_json(head):
+        return False
+    text = _json.head_text(head)
+    if _sniffed(text) or any(key in text for key in _RELEASE_KEYS):
+        return True
+    # a release that opens on its contracts or awards (an ocid and a tag still to come)
+    return '"tender"' in text and any(key in text for key in ('"contracts"', '"awards"', '"planning"'))
 
 
-@lru_cache(maxsize=1)
-def _country_names() -> dict[str, str]:
-    """Country name (in the languages OCDS publishers use) -> ISO 3166-1 alpha-2, from the CLDR data in babel."""
-    from babel import Locale
-
-    names: dict[str, str] = {}
-    for locale in ("en", "es", "fr", "nl", "de", "pt", "it"):
-        for code, name in Locale.parse(locale).territories.items():
-            if len(code) == 2 and code.isalpha():
-                names.setdefault(fold(name), code)
-    return names
+def claims(body: bytes) -> bool:
+    """A head that only has release fields is OCDS if an `ocid` comes later: every release has one."""
+    return _sniffed(_json.head_text(body[:4096])) or '"ocid"' in _json.head_text(body)
 
 
 @lru_cache(maxsize=1)
@@ -79,26 +80,6 @@ def _language(release: Mapping[str, Any], options: Mapping[str, Any]) -> str | N
     raw = _text(release.get("language")) or _text(options.get("language"))
     code = (normalise_lang(raw) or _language_names().get(fold(raw))) if raw else None
     return code if code in _language_names().values() else None
-
-
-def _country(release: Mapping[str, Any]) -> str | None:
-    candidates = [release.get("buyer"), *_parties(release, "buyer"), *_parties(release, "procuringEntity")]
-    tender = release.get("tender")
-    if isinstance(tender, dict):
-        candidates.append(tender.get("procuringEntity"))
-    for entity in candidates:
-        address = entity.get("address") if isinstance(entity, dict) else None
-        if not isinstance(address, dict):
-            continue
-        raw = _text(address.get("country")) or _text(address.get("countryName"))
-        if not raw:
-            continue
-        if len(raw) == 2 and raw.isalpha():
-            return raw.upper()
-        code = _country_names().get(fold(raw))
-        if code:
-            return code
-    return None
 
 
 def _cpv(release: Mapping[str, Any]) -> list[str]:
@@ -173,8 +154,10 @@ def _page(release: Mapping[str, Any], history: list[dict], package_uri: str | No
 
 
 def _first_of(release: Mapping[str, Any], section: str, field: str, lang: str | None = None) -> str | None:
+    """The first entry's field that says something: a contract titled "." (Mexico's federal administration)
+    has no title, and the next entry or source is read instead."""
     for entry in release.get(section) or []:
-        if found := localized(entry, field, lang):
+        if (found := localized(entry, field, lang)) and any(c.isalpha() for c in found):
             return found
     return None
 
@@ -221,9 +204,9 @@ def _record(
     )
     organiser = (
         _name(release.get("buyer"), language)
-        or next((_name(p, language) for p in _parties(release, "buyer")), None)
+        or next((_name(p, language) for p in parties(release, "buyer")), None)
         or _name(tender.get("procuringEntity"), language)
-        or next((_name(p, language) for p in _parties(release, "procuringEntity")), None)
+        or next((_name(p, language) for p in parties(release, "procuringEntity")), None)
     )
     period = tender.get("tenderPeriod") if isinstance(tender.get("tenderPeriod"), dict) else {}
     amount, currency = _budget(release)
@@ -243,7 +226,7 @@ def _record(
         deadline_at=_text(period.get("endDate")),
         organiser=organiser,
         organiser_type="buyer" if organiser else None,
-        country=_country(release),
+        country=country(release),
         cpv=_cpv(release),
         status=ocds_releases.status(release, tags),
         notice_type=",".join(str(t) for t in tags) or None,

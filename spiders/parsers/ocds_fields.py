@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
+
+from vigie.core.text import fold
 
 _SUFFIX = re.compile(r"^(?P<field>[A-Za-z]+)_(?P<lang>[a-z]{2}(?:[-_][A-Za-z]{2,4})?)$")
 
@@ -42,3 +45,42 @@ def name(entity: Any, language: str | None = None) -> str | None:
         return None
     identifier = entity.get("identifier")
     return localized(entity, "name", language) or localized(identifier, "legalName", language)
+
+
+def parties(release: Mapping[str, Any], role: str) -> list[dict]:
+    """The release's parties that play `role` (buyer, procuringEntity...)."""
+    return [p for p in release.get("parties") or [] if isinstance(p, dict) and role in (p.get("roles") or [])]
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Country name (in the languages OCDS publishers use) -> ISO 3166-1 alpha-2, from the CLDR data in babel."""
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    for locale in ("en", "es", "fr", "nl", "de", "pt", "it"):
+        for code, name in Locale.parse(locale).territories.items():
+            if len(code) == 2 and code.isalpha():
+                names.setdefault(fold(name), code)
+    return names
+
+
+def country(release: Mapping[str, Any]) -> str | None:
+    """ISO 3166-1 alpha-2 of the buyer's (or procuring entity's) address: a code, or a country name."""
+    candidates = [release.get("buyer"), *parties(release, "buyer"), *parties(release, "procuringEntity")]
+    tender = release.get("tender")
+    if isinstance(tender, dict):
+        candidates.append(tender.get("procuringEntity"))
+    for entity in candidates:
+        address = entity.get("address") if isinstance(entity, dict) else None
+        if not isinstance(address, dict):
+            continue
+        raw = text(address.get("country")) or text(address.get("countryName"))
+        if not raw:
+            continue
+        if len(raw) == 2 and raw.isalpha():
+            return raw.upper()
+        code = _country_names().get(fold(raw))
+        if code:
+            return code
+    return None

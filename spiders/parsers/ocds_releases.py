@@ -150,9 +150,35 @@ _TAG_STATUS = {
 }
 
 
+def _signed(release: Mapping[str, Any]) -> bool:
+    """A contract has been signed: it is in force (or was, and ended), or it carries its signature date."""
+    return any(
+        isinstance(c, dict) and (c.get("status") in ("active", "terminated") or _text(c.get("dateSigned")))
+        for c in release.get("contracts") or []
+    )
+
+
+def _lots_left(release: Mapping[str, Any]) -> bool:
+    """The tender still has something to compete: lots no award covers (an award of lot 1 while lot 2 is
+    competed; awards that name no lot cover a tender of one lot, or none, only), or a dynamic purchasing system."""
+    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
+    lots = {str(lot.get("id")) for lot in tender.get("lots") or [] if isinstance(lot, dict)}
+    covered = {
+        str(lot)
+        for a in release.get("awards") or []
+        if isinstance(a, dict)
+        for lot in a.get("relatedLots") or []
+    }
+    if (tender.get("techniques") or {}).get("hasDynamicPurchasingSystem") is True:
+        return True  # a dynamic purchasing system stays open to new suppliers after its first contracts
+    return bool(lots - covered) if covered else len(lots) > 1
+
+
 def status(release: Mapping[str, Any], tags: list[str]) -> str | None:
     """The tender's own status, then what the awards and the latest release tag say. An award or contract with
-    no open tender means the process is past competition: awarded, never open."""
+    no open tender means the process is past competition: awarded, never open. Publishers leave the tender's
+    status at "active" after the contract is signed (Mexico City's airport group, Nigeria's portal): a signed
+    contract for all the tender's lots ends the competition whatever that status says."""
     tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
     awarded = any(
         isinstance(a, dict) and a.get("status") in ("active", "pending") for a in release.get("awards") or []
@@ -163,6 +189,8 @@ def status(release: Mapping[str, Any], tags: list[str]) -> str | None:
         return TENDER_STATUS[status]
     if "tenderCancellation" in tags:
         return "cancelled"
+    if status == "active" and _signed(release) and not _lots_left(release):
+        return "awarded"
     if status == "complete" or (awarded and status != "active"):
         return "awarded" if awarded else "closed"
     from_tags = [_TAG_STATUS[t] for t in tags if t in _TAG_STATUS]

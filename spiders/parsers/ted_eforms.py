@@ -31,7 +31,7 @@ from lxml import etree
 
 from spiders.parsers import _xml
 from spiders.parsers import ted_eforms_ubl as ubl
-from spiders.parsers._text import title_from, worded
+from spiders.parsers._text import names_only, title_from, worded
 from spiders.parsers.ted_eforms_terms import bidding_terms
 from vigie.core.errors import ParseError
 from vigie.core.items import new_raw
@@ -153,11 +153,19 @@ def _record(root: etree._Element, *, source: str, url: str, options: Mapping[str
         # a notice with a single lot sometimes only titles the lot
         titles = ubl.by_lang(ubl.xpath(lot_projects[0], "cbc:Name"), language)
         summaries = summaries or ubl.by_lang(ubl.xpath(lot_projects[0], "cbc:Description"), language)
-    # a value or a file number where the title goes ("5,640,000"): the lot's title, else the description's start
+    # a value, a file number or the buyer's own name where the title goes ("5,640,000", "VZW AZ Jan Portaels"):
+    # the lot's title, else the description's start
+    names = [
+        "".join(node.itertext())
+        for company in ubl.organizations(ext).values()
+        for node in ubl.xpath(company, "cac:PartyName/cbc:Name")
+    ]
     for lang, title in list(titles.items()):
-        if not worded(title):
+        if not worded(title) or names_only(title, names):
             lot = ubl.by_lang(ubl.xpath(lot_projects[0], "cbc:Name"), language) if lot_projects else {}
-            titles[lang] = lot[lang] if worded(lot.get(lang)) else (title_from(summaries.get(lang)) or title)
+            lot_title = lot.get(lang)
+            good_lot = worded(lot_title) and not names_only(lot_title, names)
+            titles[lang] = lot_title if good_lot else (title_from(summaries.get(lang)) or title)
 
     # a change notice (corrigendum) says what changed and why: both go after the description
     changed = ubl.xpath(ext, "efac:Changes/efac:Change/efbc:ChangeDescription") if ext is not None else []

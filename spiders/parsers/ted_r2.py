@@ -31,9 +31,9 @@ from typing import Any
 from lxml import etree
 
 from spiders.parsers import _xml
-from spiders.parsers._text import title_from, worded
 from spiders.parsers.notice_terms import r2_terms
-from spiders.parsers.ted_r2_forms import form_code, kind_status
+from spiders.parsers.ted_r2_forms import find_text as _t
+from spiders.parsers.ted_r2_forms import form_code, kind_status, title_summary
 from vigie.core.errors import ParseError
 from vigie.core.items import new_raw
 from vigie.core.languages import normalise_lang
@@ -54,36 +54,6 @@ def _strip_namespaces(root: etree._Element) -> None:
     for el in root.iter():
         if isinstance(el.tag, str) and el.tag.startswith("{"):
             el.tag = el.tag.split("}", 1)[1]
-
-
-def _t(el: etree._Element | None, path: str) -> str | None:
-    if el is None:
-        return None
-    found = el.find(path)
-    value = _xml.text(found) if found is not None else ""
-    return value or None
-
-
-def _title_summary(form: etree._Element) -> tuple[str, str]:
-    obj = form.find(".//OBJECT_CONTRACT")
-    if obj is not None:  # R2.0.9
-        title = _t(obj, "TITLE") or ""
-        summary = _t(obj, "SHORT_DESCR") or _t(obj, ".//SHORT_DESCR") or ""  # F12/F13: per object
-    else:  # R2.0.7 / R2.0.8; "other notices" (OTH_NOT: EIB, external aid) have a document title and contents
-        title = next(
-            (_xml.text(e) for e in form.iter("TITLE_CONTRACT", "CONTRACT_TITLE", "TI_DOC") if _xml.text(e)),
-            "",
-        )
-        summary = next(
-            (
-                _xml.text(e)
-                for e in form.iter("SHORT_CONTRACT_DESCRIPTION", "SHORT_DESCRIPTION_CONTRACT", "CONTENTS")
-                if _xml.text(e)
-            ),
-            "",
-        )
-    # a title that is only a file reference: the description says what is bought
-    return (title if worded(title) or not summary else title_from(summary) or title), summary
 
 
 def _amount(raw: str | None) -> float | None:
@@ -141,10 +111,10 @@ def _texts(
     A "translation" that repeats the original word for word (EIB's other notices copy the English text under every
     language) is not a text in that language: only the original keeps it."""
     texts: dict[str, dict[str, str]] = {}
-    source_text = _title_summary(original)
+    source_text = title_summary(original)
     for form in forms:
         lang = normalise_lang(form.get("LG"))
-        title, summary = _title_summary(form)
+        title, summary = title_summary(form)
         if form is not original and summary and (title, summary) == source_text:
             continue
         if lang and (title or summary) and lang not in texts:

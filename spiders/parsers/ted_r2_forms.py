@@ -1,10 +1,14 @@
-"""What a TED R2 form says about a notice: its form code (F01-F25) and the kind and status hint it implies."""
+"""What a TED R2 form says about a notice: its form code (F01-F25), the kind and status hint it implies, and its
+title and description."""
 
 from __future__ import annotations
 
 import re
 
 from lxml import etree
+
+from spiders.parsers import _xml
+from spiders.parsers._text import names_only, title_from, worded
 
 # fmt: off
 # form -> (kind, status); F21-F24 depend on the NOTICE TYPE attribute, see kind_status
@@ -67,3 +71,38 @@ def kind_status(
     label = doc_label.lower()
     status = next((st for words, st in _DOCUMENT_LABELS if any(w in label for w in words)), None)
     return "tender", status
+
+
+def find_text(el: etree._Element | None, path: str) -> str | None:
+    """The text of the first element at `path` under `el`, or None."""
+    if el is None:
+        return None
+    found = el.find(path)
+    value = _xml.text(found) if found is not None else ""
+    return value or None
+
+
+def title_summary(form: etree._Element) -> tuple[str, str]:
+    """The title and description of one form (the original language's or a translation)."""
+    obj = form.find(".//OBJECT_CONTRACT")
+    if obj is not None:  # R2.0.9
+        title = find_text(obj, "TITLE") or ""
+        summary = (
+            find_text(obj, "SHORT_DESCR") or find_text(obj, ".//SHORT_DESCR") or ""
+        )  # F12/F13: per object
+    else:  # R2.0.7 / R2.0.8; "other notices" (OTH_NOT: EIB, external aid) have a document title and contents
+        title = next(
+            (_xml.text(e) for e in form.iter("TITLE_CONTRACT", "CONTRACT_TITLE", "TI_DOC") if _xml.text(e)),
+            "",
+        )
+        summary = next(
+            (
+                _xml.text(e)
+                for e in form.iter("SHORT_CONTRACT_DESCRIPTION", "SHORT_DESCRIPTION_CONTRACT", "CONTENTS")
+                if _xml.text(e)
+            ),
+            "",
+        )
+    # a title that is only a file reference, or the buyer's name: the description says what is bought
+    named = worded(title) and not names_only(title, [_xml.text(e) for e in form.iter("OFFICIALNAME")])
+    return (title if named or not summary else title_from(summary) or title), summary
