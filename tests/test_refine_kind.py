@@ -51,6 +51,17 @@ def test_call_vocabulary_in_three_languages():
     assert _kind("Open call for artists: residency in Ghent", declared=None)[0] == "call"
 
 
+def test_german_calls_tenders_and_news():
+    # config/kinds.toml `de` lists: German sources of members in Germany and Austria
+    assert _kind("Scrum Day 2016: Bewerbungen für Vorträge und Workshops", declared=None)[0] == "call"
+    title = "Stipendium für junge Künstlerinnen und Künstler 2027"
+    assert _kind(title, "Bewerbungsfrist: 30. April 2027.", declared=None)[0] == "call"
+    assert _kind("Öffentliche Ausschreibung: Gestaltung der Ausstellung", declared=None)[0] == "tender"
+    assert _kind("Infoveranstaltung für Kulturschaffende", declared=None, has_start=True)[0] == "event"
+    summary = "Die Förderung durch den Staat endet, ein Angebot für Kunden."  # weak words, no date: news
+    assert _kind("Neues Smartphone vorgestellt", summary, declared=None)[0] == "news"
+
+
 def test_info_session_in_a_calls_feed_is_an_event_when_dated():
     assert _kind("Infosessie projectsubsidies kunsten", has_start=True) == ("event", "text:event")
     # without a date to attend, an announced session is not something to put in an agenda
