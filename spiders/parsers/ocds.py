@@ -57,8 +57,14 @@ def sniff(head: bytes, filename: str) -> bool:
 
 
 def claims(body: bytes) -> bool:
-    """A head that only has release fields is OCDS if an `ocid` comes later: every release has one."""
-    return _sniffed(_json.head_text(body[:4096])) or '"ocid"' in _json.head_text(body)
+    """A head that only has release fields is OCDS if an `ocid` comes later: every release has one. The body is
+    searched as bytes (not decoded whole) unless it is UTF-16 or UTF-32."""
+    if _sniffed(_json.head_text(body[:4096])):
+        return True
+    encoding, _ = _json.detect_encoding(body[:4])
+    if encoding.startswith(("utf-16", "utf-32")):
+        return '"ocid"' in _json.head_text(body)
+    return b'"ocid"' in body
 
 
 @lru_cache(maxsize=1)
@@ -157,7 +163,7 @@ def _first_of(release: Mapping[str, Any], section: str, field: str, lang: str | 
     """The first entry's field that says something: a contract titled "." (Mexico's federal administration)
     has no title, and the next entry or source is read instead."""
     for entry in release.get(section) or []:
-        if (found := localized(entry, field, lang)) and any(c.isalpha() for c in found):
+        if worded(found := localized(entry, field, lang)):
             return found
     return None
 

@@ -87,9 +87,8 @@ def title_summary(form: etree._Element) -> tuple[str, str]:
     obj = form.find(".//OBJECT_CONTRACT")
     if obj is not None:  # R2.0.9
         title = find_text(obj, "TITLE") or ""
-        summary = (
-            find_text(obj, "SHORT_DESCR") or find_text(obj, ".//SHORT_DESCR") or ""
-        )  # F12/F13: per object
+        # F12/F13 describe each object apart
+        summary = find_text(obj, "SHORT_DESCR") or find_text(obj, ".//SHORT_DESCR") or ""
     else:  # R2.0.7 / R2.0.8; "other notices" (OTH_NOT: EIB, external aid) have a document title and contents
         title = next(
             (_xml.text(e) for e in form.iter("TITLE_CONTRACT", "CONTRACT_TITLE", "TI_DOC") if _xml.text(e)),
