@@ -79,7 +79,8 @@ class Taxonomy:
         return {s for s, prefixes in self.not_when_cpv.items() if any(c.startswith(prefixes) for c in codes)}
 
     def keywords_apply(self, codes: list[str]) -> bool:
-        """False when every CPV code is building works or goods: their text says nothing about our sectors."""
+        """False when every CPV code is building works, goods or a service done at a place (cleaning, guarding):
+        their text says nothing about our sectors (sectors.toml `cpv_without_keywords`)."""
         if not codes or not self.cpv_without_keywords:
             return True
         return not all(str(c).startswith(self.cpv_without_keywords) for c in codes)
