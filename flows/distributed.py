@@ -19,10 +19,11 @@ from __future__ import annotations
 import contextlib
 import json
 import secrets
-from dataclasses import asdict
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
@@ -32,6 +33,10 @@ from spiders import families
 from spiders.crawl import CollectResult
 from vigie.core.errors import VigieError
 from vigie.core.paths import raw_dir
+
+if TYPE_CHECKING:
+    from refine.pipeline import RefineResult
+    from warehouse.staging import StagedBatch
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRYPOINT = "flows/distributed.py:vigie_source"
@@ -115,6 +120,49 @@ def read_outcome(staging: str, run_id: str, source: str) -> tuple[CollectResult,
     except (OSError, ValueError) as exc:
         raise VigieError(f"staging {staging}: unreadable collect summary of {source} ({exc})") from None
     return CollectResult(**data["collect"]), list(data.get("batches") or [])
+
+
+@dataclass
+class StagedRun:
+    """What the workers sent back: per source, the collect summary and the refined batch."""
+
+    collected: list[CollectResult]
+    refined: dict[str, RefineResult] = field(default_factory=dict)
+    batches: list[StagedBatch] = field(default_factory=list)
+    attempts: dict[str, list[str]] = field(default_factory=dict)  # source -> its flow run ids, in order
+    superseded: list[StagedBatch] = field(default_factory=list)  # an attempt's given up on: not loaded
+
+
+def read_back(
+    staging: str, run_id: str, sources: list[str], errors: dict[str, str], attempts: dict[str, list[str]]
+) -> StagedRun:
+    """The run's staged sources, once their flow runs are done: each source's collect summary, and the batches
+    that summary names. A flow run taken for lost that was only slow goes on and writes a batch of its own
+    (its records appended to its retry's raw file, so another content): that batch is `superseded`, not loaded,
+    whichever attempt wrote the summary last. A source in `errors` (given up on) loads nothing."""
+    from warehouse.staging import merge_batches, read_batches
+
+    out = StagedRun(collected=[], attempts=attempts)
+    named: dict[str, set[str]] = {}  # source -> the digests its collect summary names
+    for name in sources:
+        outcome = read_outcome(staging, run_id, name) if name not in errors else None
+        if outcome is None:
+            message = errors.get(name, "its flow run completed but staged no collect summary")
+            out.collected.append(CollectResult(source=name, errors=[message]))
+        else:
+            out.collected.append(outcome[0])
+            named[name] = {path.rsplit("/", 1)[-1].removesuffix(".parquet") for path in outcome[1]}
+    by_source: dict[str, list[StagedBatch]] = defaultdict(list)
+    for batch in read_batches(staging, run_id):
+        if batch.source not in named:
+            continue
+        if batch.digest in named[batch.source]:
+            by_source[batch.source].append(batch)
+            out.batches.append(batch)
+        else:
+            out.superseded.append(batch)
+    out.refined = {name: merge_batches(found) for name, found in by_source.items()}
+    return out
 
 
 def _fs(root: str) -> tuple[Any, str]:

@@ -9,9 +9,11 @@ Pending) on the server for ever: Prefect 3.8.8's server marks nothing crashed by
 heartbeat event every 30 s (PREFECT_FLOWS_HEARTBEAT_FREQUENCY, set for these runs); a Running run with no sign
 of life (heartbeat or state change) for LOST_AFTER seconds (a Pending one, still starting, PENDING_GRACE times
 as long) is marked Crashed here and dispatched again, like a run that ended Crashed or Failed, up to
-MAX_ATTEMPTS times. Re-running a source writes the same content, hence
-the same batch file (warehouse.staging is content-addressed), and the load records each batch's digest in its
-own transaction: nothing is loaded twice.
+MAX_ATTEMPTS times. Re-running a source usually writes the same content, hence the same batch file
+(warehouse.staging is content-addressed), and the load records each batch's digest in its own transaction:
+nothing is loaded twice. A run taken for lost that was only slow goes on, appends its records to the same raw
+file as its retry and writes a batch of its own: the load takes only the batches that the source's collect
+summary names (the summary is written last, by whichever attempt finished last) and removes the others.
 """
 
 from __future__ import annotations
@@ -21,13 +23,10 @@ import contextlib
 import logging
 import os
 import time
-from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from spiders.crawl import CollectResult
 from spiders.registry import Source
 from vigie.core.errors import VigieError
 
@@ -35,8 +34,7 @@ if TYPE_CHECKING:
     from prefect.client.orchestration import PrefectClient
     from prefect.client.schemas.objects import FlowRun
 
-    from refine.pipeline import RefineResult
-    from warehouse.staging import StagedBatch
+    from flows.distributed import StagedRun
 
 DISPATCH_ENV = "VIGIE_DISPATCH"  # "pool": dispatch to the work pool; "local" (the default): in this process
 POOL_ENV = "VIGIE_WORK_POOL"
@@ -112,16 +110,6 @@ async def _reachable(client: PrefectClient) -> None:
         raise VigieError(f"the Prefect server at {url} does not answer ({type(failure).__name__}: {failure})")
 
 
-@dataclass
-class StagedRun:
-    """What the workers sent back: per source, the collect summary and the refined batch."""
-
-    collected: list[CollectResult]
-    refined: dict[str, RefineResult] = field(default_factory=dict)
-    batches: list[StagedBatch] = field(default_factory=list)
-    attempts: dict[str, list[str]] = field(default_factory=dict)  # source -> its flow run ids, in order
-
-
 async def dispatch_sources(
     home: Path,
     registry_file: str | None,
@@ -136,8 +124,8 @@ async def dispatch_sources(
     """One flow run per source on the work pool, each retried when lost; then the staged batches, read back."""
     from prefect.client.orchestration import get_client
 
-    from flows.distributed import ensure_deployment, read_outcome
-    from warehouse.staging import merge_batches, read_batches, staging_root
+    from flows.distributed import ensure_deployment, read_back
+    from warehouse.staging import staging_root
 
     os.environ.setdefault("DO_NOT_TRACK", "1")  # Prefect's client-side usage analytics: no internet here
     staging = staging_root(home)
@@ -158,21 +146,7 @@ async def dispatch_sources(
         deployment_id = await ensure_deployment(pool_name())
         watch = _Watch(client, deployment_id, run_id, params)
         errors = await watch.run()
-    out = StagedRun(collected=[], attempts=watch.attempts)
-    for source in sources:
-        outcome = read_outcome(staging, run_id, source.name) if source.name not in errors else None
-        if outcome is None:
-            message = errors.get(source.name, "its flow run completed but staged no collect summary")
-            out.collected.append(CollectResult(source=source.name, errors=[message]))
-        else:
-            out.collected.append(outcome[0])
-    by_source: dict[str, list[StagedBatch]] = defaultdict(list)
-    for batch in read_batches(staging, run_id):
-        if batch.source in params and batch.source not in errors:
-            by_source[batch.source].append(batch)
-            out.batches.append(batch)
-    out.refined = {name: merge_batches(found) for name, found in by_source.items()}
-    return out
+    return read_back(staging, run_id, [s.name for s in sources], errors, watch.attempts)
 
 
 def forget_staged(home: Path, run_id: str, staged: StagedRun) -> list[str]:
@@ -181,7 +155,10 @@ def forget_staged(home: Path, run_id: str, staged: StagedRun) -> list[str]:
     returned. A failed load never gets here, so its batches stay for the next try."""
     from warehouse.staging import remove_run, staging_root
 
-    left = remove_run(staging_root(home), run_id, {b.digest for b in staged.batches})
+    for batch in staged.superseded:
+        log.info("staged batch %s is an earlier attempt's reading of %s; removed", batch.path, batch.source)
+    done = {b.digest for b in (*staged.batches, *staged.superseded)}
+    left = remove_run(staging_root(home), run_id, done)
     for path in left:
         log.warning("staged batch %s was not loaded by run %s; kept", path, run_id)
     return left
