@@ -7,7 +7,8 @@ as in kinds.tsv). Each row is tagged as refine tags an item: its title and summa
 passed apart (a sector named in the title weighs more), with the kind its `kind` column gives: `news` (feed
 articles, the kind kinds.tsv gives the same text; news needs more evidence), `event` (rows from event sources:
 an event is read for its subject, sectors.toml's `event` words) or empty (calls, tenders or texts written like
-them). `run(part)` returns macro and micro
+them), and the source's own classification where its parser gives one (`categories`, `|`-separated: the
+programme of an EU Funding & Tenders topic), as refine passes it. `run(part)` returns macro and micro
 precision/recall over the sectors labelled in that half, exact-match rate and the per-sector table; misses are
 listed for the tuned half only (the held-out half is the check, not material for rules). Rows referencing the
 shared corpus ("@article:N") are read from ../shared/corpus and skipped (counted) when it is absent.
@@ -50,7 +51,10 @@ def resolve(rows: list[dict[str, str]], corpus: Path = CORPUS) -> tuple[list[dic
 def predict(row: dict[str, str]) -> set[str]:
     text = f"{row['title']}. {row['summary']}" if row["summary"] else row["title"]
     cpv = [c for c in row["cpv"].split(",") if c]
-    return set(tag_sectors(text, cpv, [], title=row["title"], kind=row.get("kind") or None))
+    declared = [c for c in (row.get("categories") or "").split("|") if c] or None
+    return set(
+        tag_sectors(text, cpv, [], title=row["title"], kind=row.get("kind") or None, declared=declared)
+    )
 
 
 def figures(rows: list[dict[str, str]], *, misses: bool = False) -> dict[str, Any]:

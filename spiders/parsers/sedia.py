@@ -177,6 +177,9 @@ def _record(
         budget_amount=budget,
         budget_currency="EUR" if budget is not None else None,
         sectors=list(options.get("sectors") or []),
+        # The programme is the portal's own classification: config/sectors.toml `declared` reads some of them
+        # (a Horizon Europe topic is research and innovation, whatever its subject)
+        categories=[programme] if programme else [],
         regions=list(options.get("regions") or []),
         scope=options.get("scope") or "european",
     )
