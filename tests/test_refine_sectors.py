@@ -27,6 +27,11 @@ SPEC_SECTORS = [
 # Origins of event sources (calendars, UiTdatabank, the Paris agenda files): their rows are scored as events.
 EVENT_ORIGINS = (
     "ics/", "uitdatabank/", "github:MielPoPSCrew/ParisCultureAnalyze/", "github:xzen/event-firebase/",
+    # agendas added on 2026-12-04 (OpenAgenda copies, Montréal and Toronto open data)
+    "github:CivicTechTO/toronto-opendata-festivalsandevents-jsonld-proxy/", "github:FabParis20/p9-rag-events/",
+    "github:Jojo4911/puls-events/", "github:WildCodeSchool/tlse0921-js-p2-NoTimeToulouse/",
+    "github:raym648/puls-events-chatbot-intelligent-rag/", "github:sarahliu-mma/mtlverde/",
+    "github:vler0ux/puls-event-rag/",
 )  # fmt: skip
 
 
@@ -135,7 +140,13 @@ def test_news_rows_agree_with_the_kinds_set():
     # Then a museum is a setting (heritage `context`), cleaning and guarding codes keep the text out, planning
     # phrases are no Design, and agenda, research, advice and children's-book words: tuned 0.878/0.847, held-out
     # 0.755/0.701 (micro 0.816/0.733).
-    [("tuned", 0.865, 0.835), ("held-out", 0.74, 0.69)],
+    # 2026-12-04: an EU topic's programme is its declared category (Horizon Europe: research): tuned 0.879/0.857,
+    # held-out 0.757/0.712. Then 100 real texts of the thin trades (87 agenda events: OpenAgenda copies, Montréal,
+    # Toronto; 13 notices; 48 tuned, 52 held-out; SOURCES.md): the same rules scored tuned 0.838/0.792 on 383 rows
+    # (the 48 new: 0.664/0.565), held-out 0.771/0.666 on 378 (the 52 new: 0.608/0.440). Rules written on the 48
+    # tuned misses (repair cafés, pinhole photography, exhibitions of photos, costume workshops, opera, copy-editing;
+    # a workshop in an agenda is no training by itself): tuned 0.854/0.830, held-out 0.779/0.669.
+    [("tuned", 0.84, 0.815), ("held-out", 0.765, 0.655)],
 )
 def test_precision_and_recall_on_labelled_set(part, precision, recall):
     _resolved_rows()  # skips when the shared corpus is absent
