@@ -31,7 +31,8 @@ EVENT_ORIGINS = (
     "github:CivicTechTO/toronto-opendata-festivalsandevents-jsonld-proxy/", "github:FabParis20/p9-rag-events/",
     "github:Jojo4911/puls-events/", "github:WildCodeSchool/tlse0921-js-p2-NoTimeToulouse/",
     "github:raym648/puls-events-chatbot-intelligent-rag/", "github:sarahliu-mma/mtlverde/",
-    "github:vler0ux/puls-event-rag/",
+    "github:vler0ux/puls-event-rag/", "github:firdaous08/puls-events-poc/", "github:cyprien44/puls-events-rag/",
+    "github:TabBah1/Puls-events/",
 )  # fmt: skip
 
 
@@ -145,8 +146,12 @@ def test_news_rows_agree_with_the_kinds_set():
     # Toronto; 13 notices; 48 tuned, 52 held-out; SOURCES.md): the same rules scored tuned 0.838/0.792 on 383 rows
     # (the 48 new: 0.664/0.565), held-out 0.771/0.666 on 378 (the 52 new: 0.608/0.440). Rules written on the 48
     # tuned misses (repair cafés, pinhole photography, exhibitions of photos, costume workshops, opera, copy-editing;
-    # a workshop in an agenda is no training by itself): tuned 0.854/0.830, held-out 0.779/0.669.
-    [("tuned", 0.84, 0.815), ("held-out", 0.765, 0.655)],
+    # a workshop in an agenda is no training by itself): tuned 0.854/0.830, held-out 0.779/0.669. Then 78 Paris
+    # agenda events of the arts (35 tuned, 43 held-out): the same rules scored tuned 0.845/0.807 on 418 rows, held-out
+    # 0.790/0.704 on 421; rules on the 35 tuned misses (early photographic processes, portfolio reviews, photo
+    # collections are heritage, a Frac show, riffs and grooves, words of learning beside an agenda workshop):
+    # tuned 0.846/0.827, held-out 0.781/0.706.
+    [("tuned", 0.835, 0.815), ("held-out", 0.77, 0.695)],
 )
 def test_precision_and_recall_on_labelled_set(part, precision, recall):
     _resolved_rows()  # skips when the shared corpus is absent
