@@ -130,7 +130,7 @@ class StagedRun:
     refined: dict[str, RefineResult] = field(default_factory=dict)
     batches: list[StagedBatch] = field(default_factory=list)
     attempts: dict[str, list[str]] = field(default_factory=dict)  # source -> its flow run ids, in order
-    superseded: list[StagedBatch] = field(default_factory=list)  # an attempt's given up on: not loaded
+    superseded: list[StagedBatch] = field(default_factory=list)  # by an attempt given up on: not loaded
 
 
 def read_back(
