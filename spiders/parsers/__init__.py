@@ -63,7 +63,7 @@ def detect_family(body: bytes, filename: str = "") -> str:
             return family
     raise UnknownFormatError(
         "format not recognised (expected TED XML/JSON, EU Funding & Tenders JSON, "
-        "e-Procurement JSON, OCDS, RSS/Atom/JSON Feed, iCalendar or HTML)"
+        "e-Procurement JSON, OCDS, RSS/Atom/JSON Feed, iCalendar, schema.org JSON-LD or HTML)"
     )
 
 

@@ -1,5 +1,7 @@
 """HTML pages describing schema.org Events (Event and its subtypes: MusicEvent, EducationEvent, BusinessEvent,
-Festival...) in JSON-LD or microdata.
+Festival...) in JSON-LD or microdata, and JSON-LD documents of their own (an open-data agenda served as
+`application/ld+json`: a list of Events, a `@graph`), claimed when their @context is schema.org's
+(spiders.parsers.schemaorg_events finds the events).
 
 JSON-LD is read block by block (a `<script type="application/ld+json">` each): one block with a JS comment, a raw
 control character or a trailing comma is repaired when it can be (jstyleson, non-strict JSON) and skipped alone
@@ -26,25 +28,18 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import extruct
-
 from spiders.parsers import _place as places
-from spiders.parsers._text import absolute, html_tree, jsonld_blocks, looks_like_html, stable_id
+from spiders.parsers import schemaorg_events as found_in
+from spiders.parsers._text import absolute, html_tree, looks_like_html, stable_id
 from vigie.core.items import new_raw
 from vigie.core.languages import normalise_lang
 from vigie.core.text import squash
 
 FAMILY = "jsonld"
 
-_EVENT_TYPES = {"festival", "hackathon", "eventseries", "courseinstance"}
 _DATE = re.compile(
     r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
     r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?\s*$",
-    re.I,
-)
-# An Event type in JSON-LD ("@type": "MusicEvent") or microdata (itemtype=".../Festival"), cheaply.
-_EVENT_MARK = re.compile(
-    rb"(?:\"@type\"\s*:\s*\[?\s*\"(?:[\w:/.]*/)?|schema\.org/)(?:\w*Event|Festival|Hackathon|EventSeries|CourseInstance)\b",
     re.I,
 )
 _POSTPONED = ("eventpostponed", "eventrescheduled")
@@ -53,12 +48,12 @@ _DATE_PREFIX = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 def sniff(head: bytes, filename: str) -> bool:
-    return looks_like_html(head)
+    return looks_like_html(head) or found_in.bare_jsonld(head)
 
 
 def claims(body: bytes) -> bool:
     """Whether the page names a schema.org Event type (detection: an HTML page without one goes to single_page)."""
-    return bool(_EVENT_MARK.search(body))
+    return found_in.names_an_event(body)
 
 
 def parse(
@@ -66,15 +61,17 @@ def parse(
 ) -> Iterator[dict]:
     options = options or {}
     what = url or source
-    tree = html_tree(body, what)
-    page_lang = normalise_lang(tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang"))
-    found: list[dict] = []
-    for document in [*jsonld_blocks(tree), *_microdata(body, url, tree)]:
-        _collect_events(document, found)
+    page_lang, page_place = None, None
+    if looks_like_html(body[:4096]):
+        tree = html_tree(body, what)
+        page_lang = normalise_lang(tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang"))
+        found = found_in.page(body, url, tree)
+        page_place = places.in_page(
+            " ".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]"))
+        )
+    else:  # a JSON-LD document of its own (application/ld+json): an Event, a list of them or a @graph
+        found = found_in.document(body, what)
     # A page with no event (JSON-LD null, an article's markup) is a valid page with nothing to announce.
-    page_place = places.in_page(
-        " ".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]"))
-    )
     records: list[dict] = []
     by_key: dict[object, dict] = {}
     for event in found:
@@ -97,52 +94,6 @@ def parse(
 
 
 # ---------------------------------------------------------------- extraction
-
-
-# Real microdata nests a few levels (Event > Place > PostalAddress); hundreds mean unclosed tags, on which
-# extruct's extraction is quadratic (minutes for a 300 KB page). Such markup is not read: JSON-LD still is.
-_MAX_ITEMSCOPE_DEPTH = 24
-
-
-def _microdata(body: bytes, url: str, tree: Any) -> list[Any]:
-    deepest = max(
-        (len(el.xpath("ancestor::*[@itemscope]")) for el in tree.xpath("//*[@itemscope]")), default=0
-    )
-    if deepest > _MAX_ITEMSCOPE_DEPTH:
-        return []
-    try:
-        return extruct.extract(
-            body, base_url=url or None, syntaxes=["microdata"], uniform=True, errors="ignore"
-        ).get("microdata", [])
-    except Exception:  # noqa: BLE001 - broken microdata must not cost the JSON-LD already read
-        return []
-
-
-def _types(node: Mapping[str, Any]) -> list[str]:
-    value = node.get("@type") or node.get("type") or []
-    values = value if isinstance(value, list) else [value]
-    return [str(v).rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower() for v in values if v]
-
-
-def _is_event(node: Mapping[str, Any]) -> bool:
-    return any(t.endswith("event") or t in _EVENT_TYPES for t in _types(node))
-
-
-def _collect_events(node: Any, found: list[dict]) -> None:
-    if isinstance(node, list):
-        for child in node:
-            _collect_events(child, found)
-    elif isinstance(node, dict):
-        if _is_event(node):
-            found.append(node)
-        for key, child in node.items():
-            if isinstance(child, (dict, list)) and key not in (
-                "location",
-                "organizer",
-                "offers",
-                "performer",
-            ):
-                _collect_events(child, found)
 
 
 # ---------------------------------------------------------------- mapping
@@ -213,7 +164,7 @@ def _place(location: Any, page_place: tuple[str, str | None] | None) -> dict[str
         elif isinstance(address, str):
             parts.append(squash(address))
         out.update(places.coordinates(place.get("geo")))
-        if not any(parts) and "virtuallocation" in _types(place):
+        if not any(parts) and "virtuallocation" in found_in.types(place):
             parts.append(_string(place.get("url")) or "online")
         out["location"] = ", ".join(dict.fromkeys(p for p in parts if p)) or None
     found = (country, state) if country else places.in_text(out["location"])
@@ -270,7 +221,8 @@ def _record(
         language=normalise_lang(_string(event.get("inLanguage"))) or page_lang,
         status=_status(event.get("eventStatus")),
         flags=["postponed"] if _status_name(event.get("eventStatus")) in _POSTPONED else [],
-        categories=[t for t in _types(event) if t != "event"],  # "musicevent", "theaterevent"...
+        # its type ("musicevent", "theaterevent"...) and the publisher's own keywords ("Theatre", "Film")
+        categories=[t for t in found_in.types(event) if t != "event"] + found_in.keywords(event),
         raw_ref=ident,
         **_place(event.get("location"), place),
     )
