@@ -140,7 +140,7 @@ def read_back(
     that summary names. A flow run taken for lost that was only slow goes on and writes a batch of its own
     (its records appended to its retry's raw file, so another content): that batch is `superseded`, not loaded,
     whichever attempt wrote the summary last. A source in `errors` (given up on) loads nothing."""
-    from warehouse.staging import merge_batches, read_batches
+    from warehouse.staging import digest_of, merge_batches, read_batches
 
     out = StagedRun(collected=[], attempts=attempts)
     named: dict[str, set[str]] = {}  # source -> the digests its collect summary names
@@ -151,7 +151,7 @@ def read_back(
             out.collected.append(CollectResult(source=name, errors=[message]))
         else:
             out.collected.append(outcome[0])
-            named[name] = {path.rsplit("/", 1)[-1].removesuffix(".parquet") for path in outcome[1]}
+            named[name] = {digest_of(path) for path in outcome[1]}
     by_source: dict[str, list[StagedBatch]] = defaultdict(list)
     for batch in read_batches(staging, run_id):
         if batch.source not in named:

@@ -34,9 +34,12 @@ _TOKEN_LIMIT = 500_000
 _SEPARATORS = frozenset(" .,;:!?()[]{}'\"/\n\t-")
 # Words read in some texts only (sectors.toml `event` lists and `occasions`): a tag starting with ONLY_IN_EVENTS
 # ("%music") is its tag's ("music") in an event's text and nothing elsewhere, NOT_IN_EVENTS ("@events") the
-# other way round.
+# other way round. WEAK_IN_EVENTS ("^education-training", sectors.toml `weak_in_events`) is a plain keyword of its
+# tag outside events and a weak one (1 point, naming nothing) in an event.
 ONLY_IN_EVENTS = "%"
 NOT_IN_EVENTS = "@"
+WEAK_IN_EVENTS = "^"
+_MARKS = (ONLY_IN_EVENTS, NOT_IN_EVENTS, WEAK_IN_EVENTS)
 # The last text tokenised, its tokens and their set (one entry, replaced whole).
 _last_tokens: tuple[str, list[str], frozenset[str]] = ("", [], frozenset())
 
@@ -257,27 +260,29 @@ def points_of(
     in_title: frozenset[Hit], found: frozenset[Hit], *, event: bool
 ) -> tuple[dict[Hit, int], set[str]]:
     """Hit -> its points (2 in the title or strong, else 1) and the tags named in the title, the text being an
-    event's or not (ONLY_IN_EVENTS, NOT_IN_EVENTS). An only-in-events word that is not strong is weak: 1 point
-    even in the title ("Visite découverte" is no heritage by itself). Neither kind of word makes the title name
-    its tag: "Interprétation lors des conférences" under an interpretation code is no events work (sectors.py
-    adds a sector beside CPV codes, or to news, only when the title names it). A word listed twice (a keyword
-    and an only-in-events strong one) is one hit, at its best points."""
+    event's or not (ONLY_IN_EVENTS, NOT_IN_EVENTS, WEAK_IN_EVENTS). An only-in-events word that is not strong is
+    weak: 1 point even in the title ("Visite découverte" is no heritage by itself), and so is a weak-in-events word
+    in an event ("Atelier de vannerie" is no training). Neither makes the title name its tag, nor does a
+    not-in-events word: "Interprétation lors des conférences" under an interpretation code is no events work
+    (sectors.py adds a sector beside CPV codes, or to news, only when the title names it). A word listed twice (a
+    keyword and an only-in-events strong one) is one hit, at its best points."""
     hits = found | in_title
-    if not any(hit.tag[0] in (ONLY_IN_EVENTS, NOT_IN_EVENTS) for hit in hits):
+    if not any(hit.tag[0] in _MARKS for hit in hits):
         return {hit: 2 if hit.strong or hit in in_title else 1 for hit in hits}, {hit.tag for hit in in_title}
     points: dict[Hit, int] = {}
     titled: set[str] = set()
     for part, in_t in ((found, False), (in_title, True)):
         for hit in part:
-            marked = hit.tag[0] in (ONLY_IN_EVENTS, NOT_IN_EVENTS)
-            weak = marked and hit.tag[0] == ONLY_IN_EVENTS and not hit.strong
-            if marked:
-                if (hit.tag[0] == ONLY_IN_EVENTS) != event:
-                    continue
+            mark = hit.tag[0] if hit.tag[0] in _MARKS else ""
+            if mark in (ONLY_IN_EVENTS, NOT_IN_EVENTS) and (mark == ONLY_IN_EVENTS) != event:
+                continue
+            plain = not mark or (mark == WEAK_IN_EVENTS and not event)
+            weak = not hit.strong and (mark == ONLY_IN_EVENTS or (mark == WEAK_IN_EVENTS and event))
+            if mark:
                 hit = Hit(hit.tag[1:], hit.word, hit.strong)
             key = hit._replace(strong=False)
             points[key] = max(points.get(key, 0), 2 if hit.strong or (in_t and not weak) else 1)
-            if in_t and not marked:
+            if in_t and plain:
                 titled.add(hit.tag)
     return points, titled
 

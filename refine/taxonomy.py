@@ -31,6 +31,7 @@ NOT_WHEN = "!"  # "!music": the tag of music's `not_when` words (where its keywo
 CONTEXT = "~"  # "~education-training": the tag of its `context` words (who or where: pupils, schools)
 EVENT_KEYS = ("keywords", "strong", "context")  # a sector's `event` lists, tagged "%music", "%~visual-arts"
 EVENT, OCCASION = keywords.ONLY_IN_EVENTS, keywords.NOT_IN_EVENTS  # its `occasions` are tagged "@events"
+WEAK_IN_EVENTS = keywords.WEAK_IN_EVENTS  # its `weak_in_events` words: "^education-training"
 _NO_HITS: frozenset[Hit] = frozenset()
 
 
@@ -189,6 +190,12 @@ def _load(path: Path) -> Taxonomy:
         words.add(NOT_WHEN + sid, sector.get("not_when", {}), f"{where}: not_when", SectorsConfigError)
         words.add(CONTEXT + sid, sector.get("context", {}), f"{where}: context", SectorsConfigError)
         words.add(OCCASION + sid, sector.get("occasions", {}), f"{where}: occasions", SectorsConfigError)
+        words.add(
+            WEAK_IN_EVENTS + sid,
+            sector.get("weak_in_events", {}),
+            f"{where}: weak_in_events",
+            SectorsConfigError,
+        )
         event = sector.get("event", {})
         if not isinstance(event, dict) or set(event).difference(EVENT_KEYS):
             raise SectorsConfigError(f"{where}: event should hold only {', '.join(EVENT_KEYS)}")

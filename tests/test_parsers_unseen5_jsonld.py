@@ -100,3 +100,16 @@ def test_a_truncated_document_is_a_one_line_error_naming_it():
     with pytest.raises(ParseError, match="all.jsonld") as caught:
         list(parse(body, "jsonld", source="t", url="https://example.org/all.jsonld"))
     assert "\n" not in str(caught.value)
+
+
+def test_keywords_written_as_one_text_are_split_on_commas():
+    from spiders.parsers.schemaorg_events import keywords
+
+    assert keywords({"keywords": "Music,  Arts/Exhibits , "}) == ["Music", "Arts/Exhibits"]
+
+
+def test_keyword_stuffing_is_not_a_classification():
+    from spiders.parsers.schemaorg_events import keywords
+
+    stuffed = {"keywords": ["concert " * 20, *(f"tag{i}" for i in range(30))]}
+    assert keywords(stuffed) == [f"tag{i}" for i in range(20)]

@@ -48,6 +48,12 @@ def test_workshops_still_count_in_calls():
     assert "education-training" in call("Ateliers pour les jeunes du quartier")
 
 
+def test_a_tender_title_naming_workshops_still_adds_training_beside_its_codes():
+    # beside CPV codes the text adds a sector only when the title names it: "ateliers" still does outside events
+    title = "Animation d'ateliers créatifs"
+    assert set(tag_sectors(title, ["79952000"], [], title=title)) == {"education-training", "events"}
+
+
 def test_an_exhibition_of_photos_is_photography():
     assert event("Ces lieux qui nous habitent", "Exposition de photos explorant mémoire et territoire.") == {
         "photography"

@@ -71,3 +71,26 @@ def test_a_programme_that_funds_one_trade_gives_it(programme, sector):
 
 def test_news_takes_no_sector_from_a_programme():
     assert tag_sectors("Call 2027", [], [], title="Call 2027", declared=["Horizon Europe"], kind="news") == []
+
+
+def test_the_labelled_sets_categories_are_what_the_parser_gives(horizon):
+    # sectors.tsv `categories` was filled by parsing each EU Funding & Tenders row's corpus file: a parser change
+    # that gives other categories must be seen here, not silently leave the evaluation on stale values
+    import csv
+
+    labelled = Path(__file__).parent / "labelled" / "sectors.tsv"
+    with labelled.open(encoding="utf-8", newline="") as fh:
+        rows = [
+            r
+            for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+            if r["origin"].startswith("eu-funding/")
+        ]
+    assert len(rows) == 11
+    with time_machine.travel(NOW, tick=False):
+        parsed: dict[str, list[str]] = {}
+        for name in sorted({r["origin"] for r in rows}):
+            for record in sedia.parse((CORPUS.parent / name).read_bytes(), source="eu-ft"):
+                parsed.setdefault(record["title"], record["categories"])
+    assert {r["title"]: r["categories"].split("|") for r in rows} == {
+        r["title"]: parsed[r["title"]] for r in rows
+    }

@@ -143,6 +143,10 @@ def read_batches(root: str, run_id: str) -> list[StagedBatch]:
     return sorted(batches, key=StagedBatch.order)
 
 
+def digest_of(path: str) -> str:  # ".../<digest>.parquet" -> the batch's content digest
+    return path.rsplit("/", 1)[-1].removesuffix(".parquet")
+
+
 def merge_batches(batches: list[StagedBatch]) -> RefineResult:
     """The batches as one: an id in several batches (a source refined twice in a run) keeps its latest
     reading, counted in `replaced`, so that the warehouse receives each id once. The parts of one batch,
@@ -171,8 +175,8 @@ def merge_batches(batches: list[StagedBatch]) -> RefineResult:
 
 
 def remove_run(root: str, run_id: str, loaded: Collection[str] | None = None) -> list[str]:
-    """Deletes a run's staged files once the warehouse holds them; a run with none is fine. With `loaded`
-    (the digests the load took in or found loaded), a batch outside it stays, and its path is returned: a
+    """Deletes a run's staged files once the warehouse holds them; a run with none is fine. With `loaded` (the
+    digests loaded, or replaced by another attempt's batch), a batch outside it stays and its path is returned: a
     worker that wrote after the loader had read the run must not lose its batch."""
     _check_segment("run id", run_id)
     fs, base = _fs(root)
@@ -278,7 +282,7 @@ def _read(fs: Any, name: str, root: str, run_id: str) -> StagedBatch:
         errors_by_reason=dict(meta.get("errors") or {}),
         match_keys=keys,
     )
-    digest = file_name.removesuffix(".parquet")
+    digest = digest_of(file_name)
     part = int((meta.get("part") or [0])[0])
     return StagedBatch(source, run_id, digest, path, str(meta.get("written_at") or ""), result, part)
 
